@@ -1,0 +1,39 @@
+"""Keeping the ledger's copy of the register in step with contracts.xlsx."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from ledger.schema import ContractRecord
+from sroi.contracts import Contract
+
+
+def sync_contracts(session: Session, contracts: Sequence[Contract]) -> None:
+    """Insert or update each valid register contract; contracts are never deleted, because
+    lines and files refer to them."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for contract in contracts:
+        record = session.get(ContractRecord, contract.contract_id) or ContractRecord(
+            contract_id=contract.contract_id
+        )
+        record.title = contract.title
+        record.contractor = contract.contractor
+        record.contractor_kvk = contract.contractor_kvk
+        record.municipality = contract.municipality
+        record.contract_value = contract.contract_value
+        record.sroi_percentage = contract.sroi_percentage
+        record.capital_intensive = contract.capital_intensive
+        record.start_date = contract.start_date
+        record.end_date = contract.end_date
+        record.award_date = contract.award_date
+        record.ruleset_id = contract.ruleset_id
+        record.pso_level = contract.pso_level
+        record.label = contract.label
+        record.pso_valid_until = contract.pso_valid_until
+        record.labour_share = contract.labour_share
+        record.shares = {share.municipality: str(share.share) for share in contract.shares}
+        record.synced_at = now
+        session.add(record)

@@ -1,0 +1,99 @@
+"""File records: which inbox file was handled how, found again by its bytes (sha256)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.schema import FileRecord, RunRecord
+
+
+class FileStatus:
+    ARCHIVED = "archived"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    sha256: str
+    original_name: str
+    inbox_path: str
+    contract_id: str | None
+    kind: str
+    status: str
+    reason: str | None
+    stored_path: str
+    size_bytes: int
+    duplicate_of: int | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def processed_file(session: Session, sha256: str) -> FileRecord | None:
+    """The first archived file with these bytes; a quarantined one may be retried."""
+    query = (
+        select(FileRecord)
+        .where(FileRecord.sha256 == sha256, FileRecord.status == FileStatus.ARCHIVED)
+        .order_by(FileRecord.id)
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def stored_paths(session: Session) -> set[str]:
+    return set(session.scalars(select(FileRecord.stored_path)))
+
+
+def record_file(session: Session, outcome: FileOutcome, run_id: int | None) -> FileRecord:
+    record = FileRecord(
+        sha256=outcome.sha256,
+        original_name=outcome.original_name,
+        inbox_path=outcome.inbox_path,
+        contract_id=outcome.contract_id,
+        kind=outcome.kind,
+        status=outcome.status,
+        reason=outcome.reason,
+        stored_path=outcome.stored_path,
+        size_bytes=outcome.size_bytes,
+        run_id=run_id,
+        duplicate_of=outcome.duplicate_of,
+        processed_at=datetime.now(UTC).replace(tzinfo=None),
+        summary=outcome.summary,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def file_counts(session: Session) -> dict[str, int]:
+    """Every file the ledger ever handled, by status (summary JSON `files`)."""
+    rows = session.execute(select(FileRecord.status, func.count()).group_by(FileRecord.status))
+    counts = {status: int(count) for status, count in rows}
+    return {
+        "archived": counts.get(FileStatus.ARCHIVED, 0),
+        "duplicates": counts.get(FileStatus.DUPLICATE, 0),
+        "quarantined": counts.get(FileStatus.QUARANTINED, 0),
+    }
+
+
+def start_run(session: Session, as_of: date, flow_run_id: str | None) -> int:
+    run = RunRecord(
+        started_at=datetime.now(UTC).replace(tzinfo=None),
+        as_of=as_of,
+        flow_run_id=flow_run_id,
+        files_seen=0,
+    )
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(session: Session, run_id: int, files_seen: int) -> None:
+    run = session.get(RunRecord, run_id)
+    if run is not None:
+        run.finished_at = datetime.now(UTC).replace(tzinfo=None)
+        run.files_seen = files_seen

@@ -1,0 +1,155 @@
+"""Loading ruleset files and choosing the version that applies to a contract."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from rulesets.model import Block, Ruleset, normalise_label
+from sroi.errors import RulesetError
+
+BUILTIN_DIR = Path(__file__).resolve().parent
+_CODE_PREFIX = re.compile(r"^\s*([0-9]+[a-z]?)\s*[-–:.)]\s*(.+)$", re.IGNORECASE)
+
+
+def load_ruleset_file(path: Path) -> Ruleset:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise RulesetError(path, "(file)", f"cannot be read as YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise RulesetError(path, "(file)", "expected a mapping at the top level")
+    try:
+        ruleset = Ruleset.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = _key_path(raw, first["loc"])
+        raise RulesetError(path, key, first["msg"]) from error
+    if ruleset.id != path.stem:
+        raise RulesetError(path, "id", f"{ruleset.id!r} differs from the file name {path.stem!r}")
+    return ruleset
+
+
+def _key_path(raw: dict[str, object], location: Iterable[int | str]) -> str:
+    """Readable key path; list positions of blocks are shown by their code."""
+    parts: list[str] = []
+    node: object = raw
+    for part in location:
+        if isinstance(part, int) and isinstance(node, list):
+            item = node[part] if part < len(node) else None
+            code = item.get("code") if isinstance(item, dict) else None
+            parts.append(f"[code {code}]" if code is not None else f"[{part}]")
+            node = item
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+            parts.append(f".{part}" if parts else str(part))
+        elif isinstance(node, dict) and node.get("kind") == part:
+            # pydantic adds the discriminator value (e.g. 'placement') as a location step
+            continue
+        else:
+            parts.append(f".{part}" if parts else str(part))
+            node = None
+    return "".join(parts) or "(top level)"
+
+
+@dataclass(frozen=True)
+class RulesetCatalog:
+    rulesets: tuple[Ruleset, ...]
+
+    def by_id(self, ruleset_id: str) -> Ruleset | None:
+        for ruleset in self.rulesets:
+            if ruleset.id == ruleset_id:
+                return ruleset
+        return None
+
+    def resolve(self, reference: str, award_date: date) -> Ruleset:
+        """A ruleset id, or a family resolved to the version valid at the award date.
+
+        Raises KeyError with a Dutch explanation when nothing applies.
+        """
+        reference = reference.strip().casefold()
+        exact = self.by_id(reference)
+        if exact is not None:
+            return exact
+        family = [r for r in self.rulesets if r.family == reference]
+        if not family:
+            known = ", ".join(
+                sorted({r.id for r in self.rulesets} | {r.family for r in self.rulesets})
+            )
+            raise KeyError(f"onbekende regeling '{reference}' (bekend: {known})")
+        valid = [
+            r
+            for r in family
+            if r.valid_from <= award_date and (r.valid_until is None or award_date <= r.valid_until)
+        ]
+        if not valid:
+            raise KeyError(
+                f"geen versie van regeling '{reference}' geldig op gunningsdatum "
+                f"{award_date:%d-%m-%Y}"
+            )
+        return max(valid, key=lambda r: r.valid_from)
+
+
+def _check_versions(rulesets: list[Ruleset], files: dict[str, Path]) -> None:
+    by_family: dict[str, list[Ruleset]] = {}
+    for ruleset in rulesets:
+        by_family.setdefault(ruleset.family, []).append(ruleset)
+    for versions in by_family.values():
+        versions.sort(key=lambda r: r.valid_from)
+        for earlier, later in pairwise(versions):
+            if earlier.valid_from == later.valid_from or (
+                earlier.valid_until is not None and earlier.valid_until >= later.valid_from
+            ):
+                raise RulesetError(
+                    files[later.id],
+                    "valid_from",
+                    f"overlaps with {earlier.id} ({files[earlier.id].name}) "
+                    f"in family {later.family}",
+                )
+
+
+def load_catalog(extra_dirs: Iterable[Path] = ()) -> RulesetCatalog:
+    """All built-in ruleset files plus those in `extra_dirs` (e.g. <home>/rulesets)."""
+    paths = sorted(BUILTIN_DIR.glob("*.yaml"))
+    for folder in extra_dirs:
+        if folder.is_dir():
+            paths.extend(sorted(folder.glob("*.yaml")))
+    rulesets: list[Ruleset] = []
+    files: dict[str, Path] = {}
+    for path in paths:
+        ruleset = load_ruleset_file(path)
+        if ruleset.id in files:
+            raise RulesetError(path, "id", f"{ruleset.id!r} is also defined in {files[ruleset.id]}")
+        files[ruleset.id] = path
+        rulesets.append(ruleset)
+    _check_versions(rulesets, files)
+    return RulesetCatalog(tuple(rulesets))
+
+
+def find_block(ruleset: Ruleset, text: str, kinds: tuple[type, ...]) -> Block | None:
+    """The block a 'Doelgroep'/'Soort' cell names: its code, label, a synonym, or 'code - label'."""
+    wanted = normalise_label(text)
+    if not wanted:
+        return None
+    candidates = [block for block in ruleset.blocks if isinstance(block, kinds)]
+    for block in candidates:
+        if wanted == normalise_label(block.code):
+            return block
+        if any(wanted == normalise_label(name) for name in block.names()):
+            return block
+    prefixed = _CODE_PREFIX.match(text)
+    if prefixed:
+        code, rest = prefixed.group(1), normalise_label(prefixed.group(2))
+        for block in candidates:
+            if block.code.casefold() == code.casefold() and any(
+                rest == normalise_label(name) for name in block.names()
+            ):
+                return block
+    return None

@@ -1,0 +1,126 @@
+"""The home folder (INTERFACE.md section 1) and its optional settings file `sroi.toml`."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sroi.errors import ConfigError
+
+DEFAULT_HOME = Path("sroi-data")
+SETTINGS_FILE = "sroi.toml"
+
+
+class LedgerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the ledger; default: sqlite in the home folder.",
+    )
+
+
+class LimitSettings(BaseModel):
+    """Bounds on what one inbox file may cost; a file over a bound is quarantined."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_file_megabytes: float = Field(default=50, gt=0)
+    max_rows_per_sheet: int = Field(default=20_000, gt=0)
+    max_pdf_pages: int = Field(default=30, gt=0)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ledger: LedgerSettings = LedgerSettings()
+    limits: LimitSettings = LimitSettings()
+
+
+@dataclass(frozen=True)
+class Home:
+    """Paths of one SROI home folder. Creating it is explicit (`ensure_layout`)."""
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, option: str | Path | None) -> Home:
+        """--home wins, then $SROI_HOME, then ./sroi-data."""
+        chosen = option or os.environ.get("SROI_HOME") or DEFAULT_HOME
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def feedback(self) -> Path:
+        return self.root / "feedback"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def secret_key(self) -> Path:
+        return self.root / "secret.key"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.root / "sroi.db"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.root / ".prefect"
+
+    @property
+    def register_file(self) -> Path | None:
+        """contracts.xlsx, else contracts.csv; None when neither exists."""
+        for name in ("contracts.xlsx", "contracts.csv"):
+            candidate = self.root / name
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def ensure_layout(self) -> None:
+        for folder in (self.inbox, self.archive, self.quarantine, self.feedback, self.reports):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def require_exists(self) -> None:
+        if not self.root.is_dir():
+            raise ConfigError(f"home folder {self.root} does not exist; run `sroi init` first")
+
+    def load_settings(self) -> Settings:
+        if not self.settings_file.is_file():
+            return Settings()
+        try:
+            raw = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{self.settings_file}: {error}") from error
+        try:
+            return Settings.model_validate(raw)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}"
+                for issue in error.errors()
+            )
+            raise ConfigError(f"{self.settings_file}: {problems}") from error
+
+    def ledger_url(self, settings: Settings) -> str:
+        return settings.ledger.url or f"sqlite:///{self.sqlite_path}"

@@ -1,0 +1,67 @@
+"""Everything a command needs about one home: settings, rulesets, ledger, register, key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ledger.contracts import sync_contracts
+from ledger.database import Ledger, open_ledger
+from parsers.register import read_register
+from parsers.workbook import ReadLimits
+from rulesets import RulesetCatalog, load_catalog
+from sroi.errors import RegisterError
+from sroi.home import Home, Settings
+from sroi.pseudonym import Pseudonymizer, load_or_create_key
+from validators.register import Register, validate_register
+
+
+@dataclass
+class Workspace:
+    home: Home
+    settings: Settings
+    catalog: RulesetCatalog
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return open_ledger(self.home.ledger_url(self.settings))
+
+    @cached_property
+    def pseudonymizer(self) -> Pseudonymizer:
+        return Pseudonymizer(load_or_create_key(self.home.secret_key))
+
+    @property
+    def limits(self) -> ReadLimits:
+        limits = self.settings.limits
+        return ReadLimits(
+            max_bytes=int(limits.max_file_megabytes * 1024 * 1024),
+            max_rows_per_sheet=limits.max_rows_per_sheet,
+            max_pdf_pages=limits.max_pdf_pages,
+        )
+
+    def load_register(self) -> Register:
+        """The register, checked. Raises RegisterError when the register as a whole is missing
+        or unreadable; single bad rows are in `Register.problems`."""
+        path = self.home.register_file
+        if path is None:
+            raise RegisterError(
+                f"no contract register in {self.home.root} (contracts.xlsx or contracts.csv)"
+            )
+        return validate_register(read_register(path), self.catalog)
+
+    def sync_register(self, register: Register) -> None:
+        """Copy the valid contracts into the ledger (done by every run)."""
+        with self.ledger.transaction() as session:
+            sync_contracts(session, register.contracts)
+
+    def close(self) -> None:
+        if "ledger" in self.__dict__:
+            self.ledger.close()
+
+
+def open_workspace(home: Home) -> Workspace:
+    """Checks the home exists and every ruleset file is valid (errors name file and key)."""
+    home.require_exists()
+    settings = home.load_settings()
+    catalog = load_catalog([home.root / "rulesets"])
+    return Workspace(home, settings, catalog)

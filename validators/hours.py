@@ -1,0 +1,111 @@
+"""Checking MVO / activity hours: contract period, approval; travel hours never count."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+from parsers.grid import RawTable
+from rulesets.model import HoursBlock, Ruleset, normalise_label
+from sroi.contracts import Contract
+from validators.conversion import (
+    TypedRow,
+    convert_table,
+    optional_decimal,
+    optional_text,
+    required_date,
+    required_decimal,
+    required_text,
+    to_frame,
+)
+from validators.known import KnownEvidence
+from validators.lines import CheckedLine, HourFacts, LineKind, LineStatus
+from validators.messages import validate_rows
+from validators.placements import fingerprint
+from validators.purchases import outside_period_reason
+from validators.schemas import HOUR_TYPES, HourRows
+
+
+def _facts(row: TypedRow) -> HourFacts:
+    return HourFacts(
+        activity_date=required_date(row, "activity_date"),
+        activity=required_text(row, "activity"),
+        hours=required_decimal(row, "hours"),
+        travel_hours=optional_decimal(row, "travel_hours") or 0,  # type: ignore[arg-type]
+        approved_by=optional_text(row, "approved_by"),
+    )
+
+
+def _judge(row: TypedRow, block: HoursBlock, contract: Contract) -> CheckedLine:
+    facts = _facts(row)
+    reasons: list[str] = []
+    status = LineStatus.ACCEPTED
+    period = outside_period_reason(contract, facts.activity_date, "activiteitdatum")
+    if period:
+        status, reasons = LineStatus.REJECTED, [period]
+    elif block.requires_approval and not facts.approved_by:
+        status = LineStatus.PENDING
+        reasons = [
+            f"wacht op goedkeuring: blok {block.code} ({block.label}) vereist goedkeuring "
+            "(kolom 'Goedgekeurd door' of sroi approve)"
+        ]
+    warnings = []
+    if facts.travel_hours:
+        warnings.append(f"reisuren ({facts.travel_hours}) tellen niet mee")
+    identity = f"hours|{facts.activity_date.isoformat()}|{normalise_label(facts.activity)}"
+    return CheckedLine(
+        kind=LineKind.HOURS,
+        provenance=row.provenance,
+        status=status,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
+        block_code=block.code,
+        identity=identity,
+        facts=facts,
+        fingerprint=fingerprint(block.code, status, reasons, asdict(facts)),
+    )
+
+
+def _rejected(row: TypedRow, reasons: list[str], block_code: str | None) -> CheckedLine:
+    summary = {k: str(v) for k, v in row.values.items() if v is not None}
+    return CheckedLine(
+        kind=LineKind.HOURS,
+        provenance=row.provenance,
+        status=LineStatus.REJECTED,
+        reasons=tuple(reasons),
+        warnings=(),
+        block_code=block_code,
+        identity=None,
+        facts=None,
+        fingerprint=fingerprint("rejected", reasons, summary),
+        raw_summary=summary,
+    )
+
+
+def check_hours(
+    table: RawTable, contract: Contract, ruleset: Ruleset, known: KnownEvidence
+) -> tuple[list[CheckedLine], int]:
+    """Checked hour lines, and the number of unchanged re-submitted rows."""
+    rows = convert_table(table, HOUR_TYPES)
+    unreadable = {(i, name) for i, row in enumerate(rows) for name in row.problems}
+    schema_messages = validate_rows(
+        HourRows, to_frame(rows, HOUR_TYPES), table.spec.label_of, unreadable
+    )
+    block = next((b for b in ruleset.blocks if isinstance(b, HoursBlock)), None)
+    lines: list[CheckedLine] = []
+    unchanged = 0
+    for position, row in enumerate(rows):
+        messages = [
+            f"{table.spec.label_of(name)}: {text}" for name, text in row.problems.items()
+        ] + schema_messages.get(position, [])
+        if block is None:
+            messages.append(f"regeling {ruleset.id} kent geen blok voor MVO-uren")
+        if messages or block is None:
+            lines.append(_rejected(row, messages, block.code if block else None))
+            continue
+        line = _judge(row, block, contract)
+        previous = known.same_line(contract.contract_id, line.identity)
+        if previous is not None and previous.fingerprint == line.fingerprint:
+            unchanged += 1
+            continue
+        lines.append(replace(line, supersedes=previous.line_id) if previous else line)
+    return lines, unchanged

@@ -1,0 +1,239 @@
+"""Checking placement rows: structure (pandera), then block, person, eligibility, FTE."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from parsers.grid import RawTable
+from rulesets.catalog import find_block
+from rulesets.model import FixedBlock, PlacementBlock, Ruleset
+from sroi.contracts import Contract
+from sroi.periods import age_on
+from sroi.pseudonym import Pseudonymizer, initials_of
+from validators.conversion import (
+    TypedRow,
+    convert_table,
+    flag,
+    optional_date,
+    optional_decimal,
+    optional_text,
+    required_date,
+    to_frame,
+)
+from validators.eligibility import eligibility_reasons
+from validators.known import KnownEvidence
+from validators.lines import CheckedLine, LineKind, LineStatus, PlacementFacts
+from validators.messages import validate_rows
+from validators.schemas import PLACEMENT_TYPES, PlacementRows, normalise_bsn
+
+_PERMANENT = {"vast", "vastdienstverband", "onbepaaldetijd", "permanent", "ja"}
+_ONE = Decimal(1)
+
+
+def block_name(block: PlacementBlock | FixedBlock) -> str:
+    return f"blok {block.code} ({block.label})"
+
+
+def fingerprint(*parts: object) -> str:
+    """Stable digest of a line's content, to tell an unchanged re-submission from an update."""
+    text = json.dumps(parts, default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class PlacementContext:
+    contract: Contract
+    ruleset: Ruleset
+    pseudonymizer: Pseudonymizer
+
+
+def _person_key(row: TypedRow, context: PlacementContext) -> str | None:
+    bsn = optional_text(row, "bsn")
+    if bsn:
+        return context.pseudonymizer.person_by_bsn(normalise_bsn(bsn))
+    number = optional_text(row, "personnel_number")
+    if number:
+        return context.pseudonymizer.person_by_personnel_number(
+            context.contract.contractor_kvk or context.contract.contractor, number
+        )
+    return None
+
+
+def _initials(row: TypedRow) -> str:
+    given = optional_text(row, "initials")
+    if given:
+        return given[:12]
+    name = optional_text(row, "name")
+    return initials_of(name)[:12] if name else ""
+
+
+def _fte(row: TypedRow, fulltime_hours: Decimal) -> tuple[Decimal, Decimal | None, list[str]]:
+    hours = optional_decimal(row, "hours_per_week")
+    given = optional_decimal(row, "fte")
+    warnings: list[str] = []
+    fte = given if given is not None else (hours or Decimal(0)) / fulltime_hours
+    if fte > _ONE:
+        source = f"FTE {given}" if given is not None else f"{hours} uur per week"
+        warnings.append(f"{source} is meer dan voltijd ({fulltime_hours} uur); geteld als 1 fte")
+        fte = _ONE
+    return fte, hours, warnings
+
+
+def _period_warnings(contract: Contract, start: date, end: date | None) -> list[str]:
+    if start > contract.end_date or (end is not None and end < contract.start_date):
+        return ["plaatsing valt buiten de contractperiode en telt niet mee"]
+    return []
+
+
+def _raw_summary(row: TypedRow) -> dict[str, str]:
+    """Recognisable, non-identifying values of a row (no BSN, no name)."""
+    keep = ("target_group", "start_date", "end_date", "hours_per_week", "fte")
+    summary = {name: str(row.values[name]) for name in keep if row.values.get(name) is not None}
+    initials = _initials(row)
+    if initials:
+        summary["initials"] = initials
+    return summary
+
+
+def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) -> CheckedLine:
+    reasons = list(messages)
+    warnings: list[str] = []
+    block = None
+    target = optional_text(row, "target_group")
+    if target is not None:
+        found = find_block(context.ruleset, target, (PlacementBlock, FixedBlock))
+        if isinstance(found, PlacementBlock | FixedBlock):
+            block = found
+        else:
+            reasons.append(f"doelgroep '{target}' komt niet voor in regeling {context.ruleset.id}")
+    person = _person_key(row, context)
+    if reasons or block is None or person is None:
+        return _rejected(row, reasons, block, person)
+
+    start = required_date(row, "start_date")
+    birth = required_date(row, "birth_date")
+    age = age_on(birth, start)
+    benefit_since = optional_date(row, "benefit_since")
+    evidence = optional_text(row, "evidence")
+    reasons.extend(
+        eligibility_reasons(
+            block.eligibility,
+            block_name(block),
+            age_at_start=age,
+            benefit_since=benefit_since,
+            start=start,
+            evidence_given=evidence is not None,
+        )
+    )
+    fte, hours, fte_warnings = _fte(row, context.ruleset.fulltime_hours)
+    end = optional_date(row, "end_date")
+    warnings.extend(fte_warnings)
+    warnings.extend(_period_warnings(context.contract, start, end))
+    employment = (optional_text(row, "employment") or "").casefold().replace(" ", "")
+    facts = PlacementFacts(
+        person_key=person,
+        initials=_initials(row),
+        start_date=start,
+        end_date=end,
+        fte=fte,
+        hours_per_week=hours,
+        age_at_start=age,
+        permanent=employment in _PERMANENT,
+        refugee=flag(row, "refugee"),
+        special_group=flag(row, "special_group"),
+        evidence_ref=evidence,
+        benefit_since=benefit_since,
+        note=optional_text(row, "note"),
+    )
+    status = LineStatus.REJECTED if reasons else LineStatus.ACCEPTED
+    return CheckedLine(
+        kind=LineKind.PLACEMENT,
+        provenance=row.provenance,
+        status=status,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
+        block_code=block.code,
+        identity=placement_identity(person, block.code, start),
+        facts=facts,
+        fingerprint=fingerprint(block.code, status, reasons, asdict(facts)),
+        raw_summary=_raw_summary(row),
+    )
+
+
+def placement_identity(person_key: str, block_code: str, start: date) -> str:
+    return f"placement|{person_key}|{block_code}|{start.isoformat()}"
+
+
+def _rejected(
+    row: TypedRow,
+    reasons: list[str],
+    block: PlacementBlock | FixedBlock | None,
+    person: str | None,
+) -> CheckedLine:
+    start = optional_date(row, "start_date")
+    identity = (
+        placement_identity(person, block.code, start)
+        if person is not None and block is not None and start is not None
+        else None
+    )
+    if not reasons:
+        reasons = ["BSN of personeelsnummer ontbreekt"]
+    summary = _raw_summary(row)
+    return CheckedLine(
+        kind=LineKind.PLACEMENT,
+        provenance=row.provenance,
+        status=LineStatus.REJECTED,
+        reasons=tuple(reasons),
+        warnings=(),
+        block_code=block.code if block is not None else None,
+        identity=identity,
+        facts=None,
+        fingerprint=fingerprint("rejected", reasons, summary, identity),
+        raw_summary=summary,
+    )
+
+
+def check_placements(
+    table: RawTable, context: PlacementContext, known: KnownEvidence
+) -> tuple[list[CheckedLine], int]:
+    """Checked lines of a placement table, and the number of unchanged re-submitted rows."""
+    rows = convert_table(table, PLACEMENT_TYPES)
+    unreadable = {(i, name) for i, row in enumerate(rows) for name in row.problems}
+    schema_messages = validate_rows(
+        PlacementRows, to_frame(rows, PLACEMENT_TYPES), table.spec.label_of, unreadable
+    )
+    lines: list[CheckedLine] = []
+    seen: dict[str, int] = {}
+    unchanged = 0
+    for position, row in enumerate(rows):
+        messages = [
+            f"{table.spec.label_of(name)}: {text}" for name, text in row.problems.items()
+        ] + schema_messages.get(position, [])
+        line = _check_row(row, messages, context)
+        if line.identity is not None and line.identity in seen:
+            line = _duplicate_in_file(line, seen[line.identity])
+        elif line.identity is not None:
+            seen[line.identity] = row.provenance.row or 0
+        previous = known.same_line(context.contract.contract_id, line.identity)
+        if previous is not None and previous.fingerprint == line.fingerprint:
+            unchanged += 1
+            continue
+        if previous is not None:
+            line = replace(line, supersedes=previous.line_id)
+        lines.append(line)
+    return lines, unchanged
+
+
+def _duplicate_in_file(line: CheckedLine, first_row: int) -> CheckedLine:
+    reason = f"dubbele regel: zelfde persoon, doelgroep en startdatum als rij {first_row}"
+    return replace(
+        line,
+        status=LineStatus.REJECTED,
+        reasons=(*line.reasons, reason),
+        identity=None,
+        fingerprint=fingerprint(line.fingerprint, reason),
+    )

@@ -1,0 +1,54 @@
+"""Entry of the validate stage: a parsed submission in, checked lines out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers.columns import TableKind
+from parsers.invoice_pdf import InvoiceFields
+from parsers.submission import ParsedWorkbook
+from rulesets.model import Ruleset
+from sroi.contracts import Contract
+from sroi.pseudonym import Pseudonymizer
+from validators.hours import check_hours
+from validators.known import KnownEvidence
+from validators.lines import CheckedLine, LineStatus
+from validators.placements import PlacementContext, check_placements
+from validators.purchases import check_invoice, check_purchases
+
+
+@dataclass(frozen=True)
+class CheckedSubmission:
+    file: str
+    contract_id: str
+    lines: tuple[CheckedLine, ...]
+    unchanged: int
+    """Rows that repeat a line the ledger already has, unchanged (e.g. cumulative lists)."""
+
+    def count(self, status: LineStatus) -> int:
+        return sum(1 for line in self.lines if line.status is status)
+
+
+def validate_submission(
+    parsed: ParsedWorkbook | InvoiceFields,
+    contract: Contract,
+    ruleset: Ruleset,
+    known: KnownEvidence,
+    pseudonymizer: Pseudonymizer,
+) -> CheckedSubmission:
+    if isinstance(parsed, InvoiceFields):
+        lines = check_invoice(parsed, contract, ruleset, known)
+        return CheckedSubmission(parsed.file, contract.contract_id, tuple(lines), 0)
+    checked: list[CheckedLine] = []
+    unchanged = 0
+    for table in parsed.tables:
+        if table.spec.kind is TableKind.PLACEMENTS:
+            context = PlacementContext(contract, ruleset, pseudonymizer)
+            lines, repeated = check_placements(table, context, known)
+        elif table.spec.kind is TableKind.PURCHASES:
+            lines, repeated = check_purchases(table, contract, ruleset, known), 0
+        else:
+            lines, repeated = check_hours(table, contract, ruleset, known)
+        checked.extend(lines)
+        unchanged += repeated
+    return CheckedSubmission(parsed.file, contract.contract_id, tuple(checked), unchanged)

@@ -1,0 +1,261 @@
+"""The calendar side of valuation (VALUATION.md sections 2-4): which days of which placement
+count, one FTE per person, bonuses and fixed amounts once, invoices and hours on their date.
+
+Pure functions of the ledger's current lines and a valuation date; the same lines always give
+the same euros, in whatever order the files arrived.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from sroi.contracts import Contract
+from sroi.dutch import number_nl
+from sroi.periods import DayRange, Quarter
+from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
+from valuation.components import Component, ComponentKind, ValuedLine
+
+DAYS_PER_YEAR = Decimal(365)
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class StoredLine:
+    """A current line from the ledger; `line_id` also gives the submission order."""
+
+    line_id: int
+    contract_id: str
+    valued: ValuedLine
+
+    @property
+    def accepted(self) -> bool:
+        return self.valued.line.status is LineStatus.ACCEPTED
+
+
+@dataclass
+class LineValue:
+    line_id: int
+    by_quarter: dict[Quarter, Decimal] = field(default_factory=dict)
+    by_block: dict[str, Decimal] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def to_date(self) -> Decimal:
+        return sum(self.by_quarter.values(), _ZERO)
+
+    def add(self, block_code: str, quarter: Quarter, amount: Decimal) -> None:
+        if amount == 0:
+            return
+        self.by_quarter[quarter] = self.by_quarter.get(quarter, _ZERO) + amount
+        self.by_block[block_code] = self.by_block.get(block_code, _ZERO) + amount
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Days of a placement counted at one FTE level."""
+
+    days: DayRange
+    fte: Decimal
+
+
+def quarter_days(days: DayRange) -> Iterable[tuple[Quarter, int]]:
+    """(quarter, number of days) for every quarter the range touches."""
+    if days.is_empty:
+        return
+    quarter = Quarter.of(days.first)
+    while quarter.first_day <= days.last:
+        part = days.clip(DayRange(quarter.first_day, quarter.last_day))
+        if not part.is_empty:
+            yield quarter, part.days
+        quarter = quarter.next()
+
+
+@dataclass(frozen=True)
+class _Placement:
+    stored: StoredLine
+    facts: PlacementFacts
+    component: Component
+    counted: DayRange
+    """Days inside the contract period, the count window and the valuation date."""
+
+
+def _placements(
+    lines: Sequence[StoredLine], contracts: dict[str, Contract], as_of: date
+) -> list[_Placement]:
+    """Accepted placements with the days they may count before the one-FTE rule."""
+    raw: list[tuple[StoredLine, PlacementFacts, Component, DayRange]] = []
+    for stored in lines:
+        facts = stored.valued.line.facts
+        contract = contracts.get(stored.contract_id)
+        if not stored.accepted or not isinstance(facts, PlacementFacts) or contract is None:
+            continue
+        for component in stored.valued.components:
+            if component.kind is ComponentKind.PLACEMENT:
+                last = min(facts.end_date or as_of, as_of)
+                days = DayRange(facts.start_date, last).clip(contract.period)
+                raw.append((stored, facts, component, days))
+    window_start: dict[tuple[str, str, str], date] = {}
+    for stored, facts, component, days in raw:
+        if days.is_empty:
+            continue
+        key = (stored.contract_id, facts.person_key, component.block_code)
+        window_start[key] = min(window_start.get(key, days.first), days.first)
+    placements = []
+    for stored, facts, component, days in raw:
+        key = (stored.contract_id, facts.person_key, component.block_code)
+        counted = days
+        if component.count_days is not None and key in window_start:
+            start = window_start[key]
+            counted = days.clip(DayRange(start, start + timedelta(days=component.count_days - 1)))
+        placements.append(_Placement(stored, facts, component, counted))
+    return placements
+
+
+def _breakpoints(placements: Sequence[_Placement]) -> list[date]:
+    points = set()
+    for placement in placements:
+        if not placement.counted.is_empty:
+            points.add(placement.counted.first)
+            points.add(placement.counted.last + timedelta(days=1))
+    return sorted(points)
+
+
+def allocate_fte(placements: Sequence[_Placement]) -> dict[int, list[Segment]]:
+    """One person, one FTE: per elementary period, placements are served in order of start
+    date, then submission order, until 1 FTE is used (VALUATION.md section 2)."""
+    order = sorted(placements, key=lambda p: (p.facts.start_date, p.stored.line_id))
+    points = _breakpoints(order)
+    segments: dict[int, list[Segment]] = defaultdict(list)
+    for first, after in pairwise(points):
+        period = DayRange(first, after - timedelta(days=1))
+        remaining = _ONE
+        for placement in order:
+            if placement.counted.is_empty or not (
+                placement.counted.first <= first and period.last <= placement.counted.last
+            ):
+                continue
+            taken = min(placement.component.fte, remaining)
+            remaining -= taken
+            segments[placement.stored.line_id].append(Segment(period, taken))
+    return segments
+
+
+def _excess_warning(component: Component, segments: Sequence[Segment]) -> str | None:
+    short = [s for s in segments if s.fte < component.fte]
+    if not short:
+        return None
+    days = sum(s.days.days for s in short)
+    lost = max(component.fte - s.fte for s in short)
+    return (
+        f"deze persoon telt op {days} dag(en) al mee in een andere plaatsing; tot "
+        f"{number_nl(lost, 2)} fte niet geteld (één persoon, één fte)"
+    )
+
+
+def _value_placements(
+    placements: Sequence[_Placement], values: dict[int, LineValue]
+) -> dict[int, date]:
+    """Adds placement values; returns each line's first day with counted FTE."""
+    by_person: dict[str, list[_Placement]] = defaultdict(list)
+    for placement in placements:
+        by_person[placement.facts.person_key].append(placement)
+    first_counted: dict[int, date] = {}
+    for group in by_person.values():
+        segments = allocate_fte(group)
+        for placement in group:
+            line_id = placement.stored.line_id
+            value = values[line_id]
+            annual = placement.component.amount
+            for segment in segments.get(line_id, []):
+                if segment.fte <= 0:
+                    continue
+                first_counted[line_id] = min(first_counted.get(line_id, segment.days.first),
+                                             segment.days.first)  # fmt: skip
+                for quarter, days in quarter_days(segment.days):
+                    amount = annual * segment.fte * days / DAYS_PER_YEAR
+                    value.add(placement.component.block_code, quarter, amount)
+            warning = _excess_warning(placement.component, segments.get(line_id, []))
+            if warning:
+                value.warnings.append(warning)
+    return first_counted
+
+
+def _value_once_per_person(
+    lines: Sequence[StoredLine],
+    contracts: dict[str, Contract],
+    as_of: date,
+    first_counted: dict[int, date],
+    values: dict[int, LineValue],
+) -> None:
+    """Fixed amounts and bonuses: once per person per contract per block (section 3)."""
+    candidates: dict[tuple[str, str, str], list[tuple[date, int, Component]]] = defaultdict(list)
+    for stored in lines:
+        facts = stored.valued.line.facts
+        contract = contracts.get(stored.contract_id)
+        if not stored.accepted or not isinstance(facts, PlacementFacts) or contract is None:
+            continue
+        start = facts.start_date
+        fixed_day = start if start in contract.period and start <= as_of else None
+        anchor = first_counted.get(stored.line_id, fixed_day)
+        for component in stored.valued.components:
+            if component.kind not in {ComponentKind.FIXED, ComponentKind.BONUS}:
+                continue
+            day = fixed_day if component.kind is ComponentKind.FIXED else anchor
+            if day is not None:
+                key = (stored.contract_id, facts.person_key, component.block_code)
+                candidates[key].append((day, stored.line_id, component))
+    for key, options in candidates.items():
+        options.sort(key=lambda option: (option[0], option[1]))
+        day, line_id, component = options[0]
+        values[line_id].add(component.block_code, Quarter.of(day), component.amount)
+        for _, other_id, _ in options[1:]:
+            values[other_id].warnings.append(
+                f"blok {key[2]} telt één keer per persoon per contract; "
+                f"al geteld bij regel {line_id}"
+            )
+
+
+def _event_date(stored: StoredLine) -> date | None:
+    facts = stored.valued.line.facts
+    if isinstance(facts, PurchaseFacts):
+        return facts.invoice_date
+    if isinstance(facts, HourFacts):
+        return facts.activity_date
+    return None
+
+
+def _value_on_date(
+    lines: Sequence[StoredLine],
+    contracts: dict[str, Contract],
+    as_of: date,
+    values: dict[int, LineValue],
+) -> None:
+    """Invoices and hours count in the quarter of their date (section 4)."""
+    for stored in lines:
+        day = _event_date(stored)
+        contract = contracts.get(stored.contract_id)
+        if not stored.accepted or day is None or contract is None:
+            continue
+        if day > as_of or day not in contract.period:
+            continue
+        for component in stored.valued.components:
+            if component.kind in {ComponentKind.INVOICE, ComponentKind.HOURS}:
+                values[stored.line_id].add(component.block_code, Quarter.of(day), component.amount)
+
+
+def accrue(
+    contracts: Sequence[Contract], lines: Sequence[StoredLine], as_of: date
+) -> dict[int, LineValue]:
+    """Value of every current line up to and including `as_of`, by quarter and block."""
+    by_id = {contract.contract_id: contract for contract in contracts}
+    values = {stored.line_id: LineValue(stored.line_id) for stored in lines}
+    first_counted = _value_placements(_placements(lines, by_id, as_of), values)
+    _value_once_per_person(lines, by_id, as_of, first_counted, values)
+    _value_on_date(lines, by_id, as_of, values)
+    return values

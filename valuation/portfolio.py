@@ -1,0 +1,166 @@
+"""Entry of the valuation: every contract, its municipalities, as of a quarter's last day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from rulesets import Ruleset, RulesetCatalog
+from sroi.contracts import Contract
+from sroi.periods import Quarter
+from validators.lines import LineStatus
+from valuation.accrual import LineValue, StoredLine, accrue
+from valuation.obligation import Obligation, compute_obligation
+from valuation.progress import ContractStatus, assess_progress
+
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ContractValuation:
+    contract: Contract
+    ruleset: Ruleset
+    obligation: Obligation
+    realized_quarter: Decimal
+    realized_to_date: Decimal
+    expected_to_date: Decimal
+    remaining: Decimal
+    status: ContractStatus
+    fine: Decimal
+    by_block: dict[str, Decimal]
+    by_quarter: dict[Quarter, Decimal]
+    line_counts: dict[LineStatus, int]
+    lines: dict[int, LineValue]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MunicipalValuation:
+    municipality: str
+    contracts: list[tuple[ContractValuation, Decimal]] = field(default_factory=list)
+    """Each contract with this municipality's share of it."""
+
+    def _share(self, attribute: str) -> Decimal:
+        return sum(
+            (getattr(valuation, attribute) * share for valuation, share in self.contracts), _ZERO
+        )
+
+    @property
+    def net_obligation(self) -> Decimal:
+        return sum(
+            (valuation.obligation.net_obligation * share for valuation, share in self.contracts),
+            _ZERO,
+        )
+
+    @property
+    def realized_quarter(self) -> Decimal:
+        return self._share("realized_quarter")
+
+    @property
+    def realized_to_date(self) -> Decimal:
+        return self._share("realized_to_date")
+
+    @property
+    def expected_to_date(self) -> Decimal:
+        return self._share("expected_to_date")
+
+    @property
+    def remaining(self) -> Decimal:
+        return self._share("remaining")
+
+    @property
+    def fine(self) -> Decimal:
+        return self._share("fine")
+
+
+@dataclass(frozen=True)
+class PortfolioValuation:
+    quarter: Quarter
+    as_of: date
+    contracts: list[ContractValuation]
+    municipalities: list[MunicipalValuation]
+
+    def contract(self, contract_id: str) -> ContractValuation | None:
+        return next((c for c in self.contracts if c.contract.contract_id == contract_id), None)
+
+
+def _sum_by_key(values: Sequence[dict[str, Decimal]]) -> dict[str, Decimal]:
+    total: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+    for mapping in values:
+        for key, amount in mapping.items():
+            total[key] += amount
+    return dict(total)
+
+
+def _value_contract(
+    contract: Contract,
+    ruleset: Ruleset,
+    lines: Sequence[StoredLine],
+    values: dict[int, LineValue],
+    quarter: Quarter,
+) -> ContractValuation:
+    own = [stored for stored in lines if stored.contract_id == contract.contract_id]
+    line_values = {stored.line_id: values[stored.line_id] for stored in own}
+    by_quarter: dict[Quarter, Decimal] = defaultdict(lambda: _ZERO)
+    for value in line_values.values():
+        for q, amount in value.by_quarter.items():
+            by_quarter[q] += amount
+    realized_to_date = sum(by_quarter.values(), _ZERO)
+    obligation = compute_obligation(contract, ruleset)
+    progress = assess_progress(
+        contract, obligation.net_obligation, realized_to_date, quarter.last_day
+    )
+    counts = {status: 0 for status in LineStatus}
+    for stored in own:
+        counts[stored.valued.line.status] += 1
+    warnings = []
+    if obligation.below_threshold:
+        warnings.append(
+            "onder drempel: opdrachtsom ligt onder de drempel van de regeling; de verplichting "
+            "geldt zoals geregistreerd"
+        )
+    return ContractValuation(
+        contract=contract,
+        ruleset=ruleset,
+        obligation=obligation,
+        realized_quarter=by_quarter.get(quarter, _ZERO),
+        realized_to_date=realized_to_date,
+        expected_to_date=progress.expected_to_date,
+        remaining=progress.remaining,
+        status=progress.status,
+        fine=progress.fine,
+        by_block=_sum_by_key([value.by_block for value in line_values.values()]),
+        by_quarter=dict(sorted(by_quarter.items())),
+        line_counts=counts,
+        lines=line_values,
+        warnings=tuple(warnings),
+    )
+
+
+def value_portfolio(
+    contracts: Sequence[Contract],
+    catalog: RulesetCatalog,
+    lines: Sequence[StoredLine],
+    quarter: Quarter,
+) -> PortfolioValuation:
+    """All contracts valued as of the quarter's last day; municipal figures by share."""
+    as_of = quarter.last_day
+    values = accrue(contracts, lines, as_of)
+    valuations = []
+    municipalities: dict[str, MunicipalValuation] = {}
+    for contract in sorted(contracts, key=lambda c: c.contract_id):
+        ruleset = catalog.by_id(contract.ruleset_id)
+        if ruleset is None:
+            raise KeyError(f"contract {contract.contract_id}: ruleset {contract.ruleset_id}")
+        valuation = _value_contract(contract, ruleset, lines, values, quarter)
+        valuations.append(valuation)
+        for share in contract.shares:
+            municipal = municipalities.setdefault(
+                share.municipality, MunicipalValuation(share.municipality)
+            )
+            municipal.contracts.append((valuation, share.share))
+    ordered = [municipalities[name] for name in sorted(municipalities)]
+    return PortfolioValuation(quarter, as_of, valuations, ordered)
