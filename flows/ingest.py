@@ -197,9 +197,12 @@ def store_submission(
     counts = {status: checked.count(status) for status in LineStatus}
     with workspace.ledger.transaction() as session:
         destination = free_destination(
-            workspace.home.archive / contract.contract_id, file.name, item.sha256,
-            stored_paths(session), workspace.home.root,
-        )  # fmt: skip
+            workspace.home.archive / contract.contract_id,
+            file.name,
+            item.sha256,
+            stored_paths(session),
+            workspace.home.root,
+        )
         outcome = FileOutcome(
             sha256=item.sha256,
             original_name=file.name,
@@ -215,9 +218,13 @@ def store_submission(
         )
         record = record_file(session, outcome, run.run_id)
         record_lines(
-            session, record.id, contract.contract_id, contract.ruleset_id, valued,
+            session,
+            record.id,
+            contract.contract_id,
+            contract.ruleset_id,
+            valued,
             from_pdf=outcome.kind == "invoice",
-        )  # fmt: skip
+        )
         # Inside the transaction: if the copy fails, nothing is recorded either.
         copy_durably(file.path, destination)
     file.path.unlink()
@@ -289,9 +296,13 @@ def process_file(run: RunContext, file: InboxFile) -> FileResult:
     if earlier_id:
         reason = f"zelfde bestand als eerder verwerkt (bestand {earlier_id}); geen effect"
         return set_aside(
-            run, item, status=FileStatus.DUPLICATE, reason=reason,
-            contract_id=earlier_contract, duplicate_of=earlier_id,
-        )  # fmt: skip
+            run,
+            item,
+            status=FileStatus.DUPLICATE,
+            reason=reason,
+            contract_id=earlier_contract,
+            duplicate_of=earlier_id,
+        )
     parsed = parse_file(file.path, run.workspace.limits)
     if isinstance(parsed, Rejection):
         return _quarantine(run, item, parsed.reason_nl)

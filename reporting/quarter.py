@@ -15,6 +15,7 @@ from jinja2 import Environment
 
 from reporting.render import render_html, template_environment, write_document
 from rulesets.model import block_sort_key
+from sroi.dutch import short_number_nl
 from sroi.periods import Quarter
 from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
 from valuation.accrual import StoredLine
@@ -108,9 +109,11 @@ def _subject(stored: StoredLine) -> str:
     if isinstance(facts, PurchaseFacts):
         return f"factuur {facts.invoice_number}, {facts.supplier}"
     if isinstance(facts, HourFacts):
-        return f"{facts.activity} ({facts.hours} uur, {facts.activity_date:%d-%m-%Y})"
+        return (
+            f"{facts.activity} ({short_number_nl(facts.hours)} uur, {facts.activity_date:%d-%m-%Y})"
+        )
     summary = stored.valued.line.raw_summary
-    return ", ".join(f"{key}: {value}" for key, value in list(summary.items())[:3])
+    return ", ".join(f"{key} {value}" for key, value in list(summary.items())[:4])
 
 
 def _line_rows(valuation: ContractValuation, lines: Sequence[StoredLine]) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -35,18 +34,6 @@ def home_option(command: F) -> F:
     )(command)
 
 
-def user_errors(command: F) -> F:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except SroiError as error:
-            click.echo(f"sroi: error: {error}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _quarter(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Quarter | None:
     if value is None:
         return None
@@ -62,14 +49,29 @@ def _current_quarter() -> Quarter:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sroi-pipeline")
-def main() -> None:
+def cli() -> None:
     """SROI evidence pipeline: inbox -> checked, valued evidence -> quarterly reports."""
 
 
-@main.command()
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: a user mistake is one line on stderr (exit 2), never a traceback."""
+    try:
+        result = cli.main(args=argv, prog_name="sroi", standalone_mode=False)
+    except click.ClickException as error:
+        click.echo(f"sroi: error: {error.format_message()}", err=True)
+        sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
+    except click.Abort:
+        click.echo("sroi: aborted", err=True)
+        sys.exit(1)
+    except SroiError as error:
+        click.echo(f"sroi: error: {error}", err=True)
+        sys.exit(2)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+@cli.command()
 @click.option("--demo", is_flag=True, help="Add a realistic register and submissions.")
 @home_option
-@user_errors
 def init(demo: bool, home_dir: Path | None) -> None:
     """Create the home folder layout (and an empty contract register)."""
     home = Home.resolve(home_dir)
@@ -100,12 +102,16 @@ def _echo_run(report: Any) -> None:
         click.echo("inbox is empty")
 
 
-@main.command()
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Run date (YYYY-MM-DD); default today.")  # fmt: skip
+@cli.command()
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Run date (YYYY-MM-DD); default today.",
+)
 @click.option("--verbose", is_flag=True, help="Show Prefect's own log lines.")
 @home_option
-@user_errors
 def run(as_of: Any, verbose: bool, home_dir: Path | None) -> None:
     """Process the inbox once (a Prefect flow run); one line per file."""
     home = Home.resolve(home_dir)
@@ -113,10 +119,9 @@ def run(as_of: Any, verbose: bool, home_dir: Path | None) -> None:
     _echo_run(app.run_inbox(home, day, verbose=verbose))
 
 
-@main.command()
+@cli.command()
 @click.option("--quarter", required=True, callback=_quarter, help="e.g. 2025Q3")
 @home_option
-@user_errors
 def report(quarter: Quarter, home_dir: Path | None) -> None:
     """Write the quarter's reports (HTML and PDF) per contract, municipality and region."""
     home = Home.resolve(home_dir)
@@ -124,23 +129,21 @@ def report(quarter: Quarter, home_dir: Path | None) -> None:
     click.echo(f"{len(written)} files written to {home.reports / str(quarter)}")
 
 
-@main.command()
+@cli.command()
 @click.option("--quarter", required=True, callback=_quarter, help="e.g. 2025Q3")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary JSON (the only format).")
 @home_option
-@user_errors
 def summary(quarter: Quarter, as_json: bool, home_dir: Path | None) -> None:
     """Print the quarter's summary as JSON on stdout."""
     document = app.summary(Home.resolve(home_dir), quarter)
     click.echo(json.dumps(document, ensure_ascii=False, indent=2 if not as_json else None))
 
 
-@main.command()
+@cli.command()
 @click.option("--contract", "contract_id", required=True, help="Contract id, e.g. TW-2024-017.")
 @click.option("--quarter", callback=_quarter, default=None, help="Value as of this quarter's end.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout instead of a table.")
 @home_option
-@user_errors
 def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Path | None) -> None:
     """Every evidence line of a contract: status, reasons, value, source file/sheet/row."""
     rows = app.contract_lines(Home.resolve(home_dir), contract_id, quarter or _current_quarter())
@@ -162,20 +165,33 @@ def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Pat
 
 
 def _write_csv(rows: list[dict[str, Any]]) -> None:
-    fields = ["line_id", "kind", "status", "block", "value_quarter", "value_to_date", "reasons",
-              "warnings", "file", "sheet", "row", "approved_by", "supersedes"]  # fmt: skip
+    fields = [
+        "line_id",
+        "kind",
+        "status",
+        "block",
+        "value_quarter",
+        "value_to_date",
+        "reasons",
+        "warnings",
+        "file",
+        "sheet",
+        "row",
+        "approved_by",
+        "supersedes",
+    ]
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row | {"reasons": " | ".join(row["reasons"]),
-                               "warnings": " | ".join(row["warnings"])})  # fmt: skip
+        writer.writerow(
+            row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])}
+        )
 
 
-@main.command()
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @home_option
-@user_errors
 def inspect(file: Path, as_json: bool, home_dir: Path | None) -> None:
     """What the parsers read from one file (no ledger changes)."""
     home = Home.resolve(home_dir)
@@ -189,9 +205,8 @@ def inspect(file: Path, as_json: bool, home_dir: Path | None) -> None:
         sys.exit(1)
 
 
-@main.command()
+@cli.command()
 @home_option
-@user_errors
 def demo(home_dir: Path | None) -> None:
     """init --demo, run, report, and print where the reports are."""
     from sroi.demo_data import DEMO_AS_OF, DEMO_QUARTER  # noqa: PLC0415

@@ -34,6 +34,13 @@ def number_nl(value: Decimal | float | int, decimals: int = 2) -> str:
     return sign + text
 
 
+def short_number_nl(value: Decimal | float | int) -> str:
+    """40.0 -> '40', 2.50 -> '2,5': a number in running Dutch text."""
+    normalised = Decimal(str(value)).normalize()
+    text = f"{normalised:f}"
+    return text.replace(".", ",")
+
+
 def euro(value: Decimal | float | int) -> str:
     """1234.56 -> '€ 1.234,56'; negative: '€ -1.234,56'."""
     return f"€ {number_nl(value, 2)}"

@@ -6,7 +6,7 @@ cell; the schema checks then skip that cell so the contractor sees one precise r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +25,7 @@ from parsers.cells import (
     parse_percentage,
 )
 from parsers.grid import Provenance, RawTable
+from sroi.dutch import short_number_nl
 
 FieldType = Literal["text", "date", "decimal", "percentage", "flag", "integer"]
 TypedValue = str | date | Decimal | bool | int | None
@@ -106,6 +107,29 @@ def to_frame(rows: list[TypedRow], types: Mapping[str, FieldType]) -> pd.DataFra
         else:
             frame[name] = frame[name].astype("string")
     return frame
+
+
+def display_value(value: TypedValue) -> str:
+    """A typed value as a Dutch reader expects it: 31-12-2025, 2,5, ja."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, Decimal):
+        return short_number_nl(value)
+    return "" if value is None else str(value)
+
+
+def summarise(
+    row: TypedRow, label_of: Callable[[str], str], fields: Sequence[str]
+) -> dict[str, str]:
+    """A few submitted values under their Dutch headers, so a rejected line stays recognisable
+    (callers never pass BSN or name)."""
+    return {
+        label_of(name): display_value(row.values[name])
+        for name in fields
+        if row.values.get(name) is not None and row.values.get(name) is not False
+    }
 
 
 class MissingValue(LookupError):

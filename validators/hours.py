@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from decimal import Decimal
 
+from parsers.columns import HOURS
 from parsers.grid import RawTable
 from rulesets.model import HoursBlock, Ruleset, normalise_label
 from sroi.contracts import Contract
+from sroi.dutch import short_number_nl
 from validators.conversion import (
     TypedRow,
     convert_table,
@@ -15,6 +18,7 @@ from validators.conversion import (
     required_date,
     required_decimal,
     required_text,
+    summarise,
     to_frame,
 )
 from validators.known import KnownEvidence
@@ -30,7 +34,7 @@ def _facts(row: TypedRow) -> HourFacts:
         activity_date=required_date(row, "activity_date"),
         activity=required_text(row, "activity"),
         hours=required_decimal(row, "hours"),
-        travel_hours=optional_decimal(row, "travel_hours") or 0,  # type: ignore[arg-type]
+        travel_hours=optional_decimal(row, "travel_hours") or Decimal(0),
         approved_by=optional_text(row, "approved_by"),
     )
 
@@ -50,7 +54,7 @@ def _judge(row: TypedRow, block: HoursBlock, contract: Contract) -> CheckedLine:
         ]
     warnings = []
     if facts.travel_hours:
-        warnings.append(f"reisuren ({facts.travel_hours}) tellen niet mee")
+        warnings.append(f"reisuren ({short_number_nl(facts.travel_hours)}) tellen niet mee")
     identity = f"hours|{facts.activity_date.isoformat()}|{normalise_label(facts.activity)}"
     return CheckedLine(
         kind=LineKind.HOURS,
@@ -66,7 +70,7 @@ def _judge(row: TypedRow, block: HoursBlock, contract: Contract) -> CheckedLine:
 
 
 def _rejected(row: TypedRow, reasons: list[str], block_code: str | None) -> CheckedLine:
-    summary = {k: str(v) for k, v in row.values.items() if v is not None}
+    summary = summarise(row, HOURS.label_of, tuple(HOUR_TYPES))
     return CheckedLine(
         kind=LineKind.HOURS,
         provenance=row.provenance,

@@ -8,10 +8,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from parsers.columns import PLACEMENTS
 from parsers.grid import RawTable
 from rulesets.catalog import find_block
 from rulesets.model import FixedBlock, PlacementBlock, Ruleset
 from sroi.contracts import Contract
+from sroi.dutch import short_number_nl
 from sroi.periods import age_on
 from sroi.pseudonym import Pseudonymizer, initials_of
 from validators.conversion import (
@@ -22,6 +24,7 @@ from validators.conversion import (
     optional_decimal,
     optional_text,
     required_date,
+    summarise,
     to_frame,
 )
 from validators.eligibility import eligibility_reasons
@@ -77,8 +80,15 @@ def _fte(row: TypedRow, fulltime_hours: Decimal) -> tuple[Decimal, Decimal | Non
     warnings: list[str] = []
     fte = given if given is not None else (hours or Decimal(0)) / fulltime_hours
     if fte > _ONE:
-        source = f"FTE {given}" if given is not None else f"{hours} uur per week"
-        warnings.append(f"{source} is meer dan voltijd ({fulltime_hours} uur); geteld als 1 fte")
+        source = (
+            f"FTE {short_number_nl(given)}"
+            if given is not None
+            else f"{short_number_nl(hours or 0)} uur per week"
+        )
+        warnings.append(
+            f"{source} is meer dan voltijd ({short_number_nl(fulltime_hours)} uur); "
+            "geteld als 1 fte"
+        )
         fte = _ONE
     return fte, hours, warnings
 
@@ -92,11 +102,9 @@ def _period_warnings(contract: Contract, start: date, end: date | None) -> list[
 def _raw_summary(row: TypedRow) -> dict[str, str]:
     """Recognisable, non-identifying values of a row (no BSN, no name)."""
     keep = ("target_group", "start_date", "end_date", "hours_per_week", "fte")
-    summary = {name: str(row.values[name]) for name in keep if row.values.get(name) is not None}
+    summary = summarise(row, PLACEMENTS.label_of, keep)
     initials = _initials(row)
-    if initials:
-        summary["initials"] = initials
-    return summary
+    return {"Initialen": initials} | summary if initials else summary
 
 
 def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) -> CheckedLine:

@@ -7,12 +7,13 @@ from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 
+from parsers.columns import PURCHASES
 from parsers.grid import Provenance, RawTable
 from parsers.invoice_pdf import InvoiceFields
 from rulesets.catalog import find_block
 from rulesets.model import InvoiceBlock, Ruleset
 from sroi.contracts import Contract
-from sroi.dutch import euro
+from sroi.dutch import euro, short_number_nl
 from validators.conversion import (
     TypedRow,
     convert_table,
@@ -20,6 +21,7 @@ from validators.conversion import (
     required_date,
     required_decimal,
     required_text,
+    summarise,
     to_frame,
 )
 from validators.known import KnownEvidence, KnownLine, invoice_number_key, supplier_key
@@ -131,7 +133,8 @@ def _row_facts(row: TypedRow, pdf_copy: KnownLine | None) -> PurchaseFacts:
 
 
 def _rejected_row(row: TypedRow, reasons: list[str]) -> CheckedLine:
-    summary = {k: str(v) for k, v in row.values.items() if v is not None and k != "approved_by"}
+    fields = ("supplier", "invoice_number", "invoice_date", "amount_excl_vat", "block")
+    summary = summarise(row, PURCHASES.label_of, fields)
     return CheckedLine(
         kind=LineKind.PURCHASE,
         provenance=row.provenance,
@@ -200,9 +203,12 @@ def check_purchases(
         if line.identity is not None and line.identity in first_row:
             reason = f"dubbele factuur: staat ook op rij {first_row[line.identity]}"
             line = replace(
-                line, status=LineStatus.REJECTED, reasons=(reason,), identity=None,
+                line,
+                status=LineStatus.REJECTED,
+                reasons=(reason,),
+                identity=None,
                 fingerprint=fingerprint(line.fingerprint, reason),
-            )  # fmt: skip
+            )
         elif line.identity is not None:
             first_row[line.identity] = row.provenance.row or 0
         lines.append(line)
@@ -244,7 +250,10 @@ def _attach_copy(
 
 
 def _rejected_invoice(invoice: InvoiceFields, reasons: list[str]) -> CheckedLine:
-    summary = {"factuurnummer": invoice.invoice_number or "", "totaal": str(invoice.total or "")}
+    summary = {
+        "Factuurnummer": invoice.invoice_number or "",
+        "Totaal": short_number_nl(invoice.total) if invoice.total is not None else "",
+    }
     return CheckedLine(
         kind=LineKind.PURCHASE,
         provenance=Provenance(invoice.file),

@@ -175,8 +175,9 @@ def _value_placements(
             for segment in segments.get(line_id, []):
                 if segment.fte <= 0:
                     continue
-                first_counted[line_id] = min(first_counted.get(line_id, segment.days.first),
-                                             segment.days.first)  # fmt: skip
+                first_counted[line_id] = min(
+                    first_counted.get(line_id, segment.days.first), segment.days.first
+                )
                 for quarter, days in quarter_days(segment.days):
                     amount = annual * segment.fte * days / DAYS_PER_YEAR
                     value.add(placement.component.block_code, quarter, amount)

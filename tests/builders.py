@@ -1,0 +1,192 @@
+"""Realistic test inputs, written the way coordinators and contractors make them: title rows
+above the table, a Contractnummer cell, Dutch headers, notes under the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from stdnum.nl import bsn
+
+REGISTER_HEADERS = (
+    "Contractnummer",
+    "Omschrijving",
+    "Opdrachtnemer",
+    "KvK",
+    "Gemeente",
+    "Opdrachtsom",
+    "SROI-percentage",
+    "Kapitaalintensief",
+    "Startdatum",
+    "Einddatum",
+    "Gunningsdatum",
+    "Regeling",
+    "PSO-trede",
+    "Keurmerk",
+    "PSO geldig tot",
+    "Aandeel arbeid",
+)
+PLACEMENT_HEADERS = (
+    "BSN",
+    "Personeelsnummer",
+    "Naam",
+    "Geboortedatum",
+    "Doelgroep",
+    "Startdatum",
+    "Einddatum",
+    "Uren per week",
+    "FTE",
+    "Dienstverband",
+    "Uitkering sinds",
+    "Statushouder",
+    "Bijzondere doelgroep",
+    "Bewijs",
+    "Opmerking",
+)
+PURCHASE_HEADERS = (
+    "Leverancier",
+    "KvK leverancier",
+    "Factuurnummer",
+    "Factuurdatum",
+    "Bedrag excl. BTW",
+    "Soort",
+    "Goedgekeurd door",
+)
+HOUR_HEADERS = ("Datum", "Activiteit", "Uren", "Reisuren", "Goedgekeurd door")
+
+
+def valid_bsns(count: int, start: int = 100_000_000) -> list[str]:
+    """Deterministic numbers that pass the 11-test (not real persons' numbers)."""
+    found: list[str] = []
+    candidate = start
+    while len(found) < count:
+        text = f"{candidate:09d}"
+        if bsn.is_valid(text):
+            found.append(text)
+        candidate += 1
+    return found
+
+
+def contract_row(contract_id: str, **overrides: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "Contractnummer": contract_id,
+        "Omschrijving": "Onderhoud openbare ruimte",
+        "Opdrachtnemer": "Bouwbedrijf Ter Horst B.V.",
+        "KvK": "12345678",
+        "Gemeente": "Enschede",
+        "Opdrachtsom": 1_000_000,
+        "SROI-percentage": 5,
+        "Kapitaalintensief": "nee",
+        "Startdatum": date(2025, 1, 1),
+        "Einddatum": date(2026, 12, 31),
+        "Regeling": "twente",
+    }
+    row.update(overrides)
+    return row
+
+
+def write_table(
+    sheet: Any, headers: Sequence[str], rows: Iterable[Mapping[str, Any]], first_row: int
+) -> None:
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(row=first_row, column=column, value=header)
+    for offset, row in enumerate(rows, start=1):
+        for column, header in enumerate(headers, start=1):
+            sheet.cell(row=first_row + offset, column=column, value=row.get(header))
+
+
+def write_register(
+    path: Path,
+    contracts: Sequence[Mapping[str, Any]],
+    participants: Sequence[tuple[str, str, Any]] = (),
+    headers: Sequence[str] = REGISTER_HEADERS,
+) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Contracten"
+    sheet["A1"] = "Contractregister SROI"
+    sheet.merge_cells("A1:D1")
+    sheet["A2"] = "Bijgewerkt door het team SROI"
+    write_table(sheet, headers, contracts, first_row=4)
+    if participants:
+        shares = workbook.create_sheet("Deelnemers")
+        write_table(
+            shares,
+            ("Contractnummer", "Gemeente", "Aandeel"),
+            [{"Contractnummer": c, "Gemeente": g, "Aandeel": a} for c, g, a in participants],
+            first_row=1,
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_submission(
+    path: Path,
+    *,
+    contract_id: str | None = None,
+    placements: Sequence[Mapping[str, Any]] = (),
+    purchases: Sequence[Mapping[str, Any]] = (),
+    hours: Sequence[Mapping[str, Any]] = (),
+    header_row: int = 5,
+    placement_headers: Sequence[str] = PLACEMENT_HEADERS,
+    note_under_table: bool = True,
+) -> Path:
+    """A quarterly workbook with a title row, a Contractnummer cell and one sheet per table."""
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    tables = (
+        ("Plaatsingen", placement_headers, placements),
+        ("Inkoop", PURCHASE_HEADERS, purchases),
+        ("MVO", HOUR_HEADERS, hours),
+    )
+    for title, headers, rows in tables:
+        if not rows:
+            continue
+        sheet = workbook.create_sheet(title)
+        sheet["A1"] = f"SROI-verantwoording {title.lower()}"
+        if contract_id is not None:
+            sheet["A2"] = "Contractnummer"
+            sheet["B2"] = contract_id
+        write_table(sheet, headers, rows, first_row=header_row)
+        if note_under_table:
+            sheet.cell(
+                row=header_row + len(rows) + 3, column=1, value="* ingevuld door de opdrachtnemer"
+            )
+    if not workbook.sheetnames:
+        workbook.create_sheet("Plaatsingen")["A1"] = "SROI-verantwoording (leeg)"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def placement(bsn_number: str, **overrides: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "BSN": bsn_number,
+        "Naam": "Jan de Vries",
+        "Geboortedatum": date(1980, 5, 17),
+        "Doelgroep": "Participatiewet > 2 jaar",
+        "Startdatum": date(2025, 2, 1),
+        "Uren per week": 36,
+        "Dienstverband": "tijdelijk",
+    }
+    row.update(overrides)
+    return row
+
+
+def purchase(invoice_number: str, **overrides: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "Leverancier": "Sociaal Werkbedrijf Twente B.V.",
+        "KvK leverancier": "87654321",
+        "Factuurnummer": invoice_number,
+        "Factuurdatum": date(2025, 5, 12),
+        "Bedrag excl. BTW": 1250.50,
+    }
+    row.update(overrides)
+    return row

@@ -1,0 +1,212 @@
+"""The `sroi` command as a coordinator runs it (subprocesses, real files, the test's Prefect)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builders import (
+    contract_row,
+    placement,
+    purchase,
+    valid_bsns,
+    write_register,
+    write_submission,
+)
+
+pytestmark = pytest.mark.slow
+SROI = [sys.executable, "-m", "sroi.cli"]
+BSN = valid_bsns(3)
+
+
+def sroi(*args: str, api: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"PREFECT_API_URL": api, "SROI_HOME": ""}
+    return subprocess.run(
+        [*SROI, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def processed_home(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    home = root / "home"
+    init = sroi("init", "--home", str(home), api=prefect_api, cwd=root)
+    assert init.returncode == 0, init.stderr
+    write_register(
+        home / "contracts.xlsx",
+        [contract_row("TW-2025-001"), contract_row("BAD", Opdrachtsom=None)],
+    )
+    write_submission(
+        home / "inbox" / "TW-2025-001" / "q2.xlsx",
+        contract_id="TW-2025-001",
+        placements=[placement(BSN[0], Naam="Willemijn Kuipers"), placement("123456789")],
+        purchases=[purchase("F-1")],
+    )
+    (home / "inbox" / "kapot.xlsx").write_bytes(b"\x00\x01")
+    result = sroi("run", "--home", str(home), "--as-of", "2025-07-15", api=prefect_api, cwd=root)
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def test_run_prints_one_line_per_file_and_nothing_alarming(
+    processed_home: Path, prefect_api: str
+) -> None:
+    (processed_home / "inbox" / "nog-een.xlsx").write_bytes(b"PK")
+    result = sroi("run", "--home", str(processed_home), api=prefect_api, cwd=processed_home)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "quarantined  nog-een.xlsx  het bestand is geen geldig Excel-bestand, al heet het .xlsx"
+    ]
+    assert "Traceback" not in result.stderr
+    assert "database is locked" not in result.stderr
+    assert (
+        "warning: contract register: contracts.xlsx, blad Contracten, rij 6: Opdrachtsom ontbreekt"
+        in result.stderr
+    )
+
+
+def test_summary_json_is_the_only_thing_on_stdout(processed_home: Path, prefect_api: str) -> None:
+    result = sroi(
+        "summary",
+        "--home",
+        str(processed_home),
+        "--quarter",
+        "2025Q2",
+        "--json",
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) == {"quarter", "as_of", "contracts", "municipalities", "files"}
+    assert document["quarter"] == "2025Q2" and document["as_of"] == "2025-06-30"
+    contract = document["contracts"][0]
+    assert set(contract) == {
+        "contract_id",
+        "ruleset",
+        "obligation",
+        "discount",
+        "net_obligation",
+        "realized_quarter",
+        "realized_to_date",
+        "expected_to_date",
+        "remaining",
+        "status",
+        "fine",
+        "by_block",
+        "lines",
+    }
+    assert contract["lines"] == {"accepted": 2, "rejected": 1, "pending": 0}
+    assert contract["by_block"] == {"2": round(40000 * 150 / 365, 2), "9": 1250.5}
+    assert set(document["municipalities"][0]) == {
+        "municipality",
+        "contracts",
+        "net_obligation",
+        "realized_quarter",
+        "realized_to_date",
+        "remaining",
+    }
+    in_quarantine = [p for p in (processed_home / "quarantine").iterdir() if p.suffix != ".txt"]
+    assert document["files"] == {"archived": 1, "duplicates": 0, "quarantined": len(in_quarantine)}
+    assert len(in_quarantine) >= 1
+
+
+def test_lines_show_status_reason_value_and_source(processed_home: Path, prefect_api: str) -> None:
+    result = sroi(
+        "lines",
+        "--home",
+        str(processed_home),
+        "--contract",
+        "TW-2025-001",
+        "--quarter",
+        "2025Q2",
+        "--csv",
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["status"], r["sheet"], r["row"]) for r in rows] == [
+        ("accepted", "Plaatsingen", "6"),
+        ("rejected", "Plaatsingen", "7"),
+        ("accepted", "Inkoop", "6"),
+    ]
+    assert rows[1]["reasons"] == "BSN is ongeldig (elfproef mislukt)"
+    assert rows[2]["value_to_date"] == "1250.5"
+    table = sroi(
+        "lines",
+        "--home",
+        str(processed_home),
+        "--contract",
+        "TW-2025-001",
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert "reden: BSN is ongeldig (elfproef mislukt)" in table.stdout
+
+
+def test_inspect_json_reads_a_workbook_without_touching_the_ledger(
+    processed_home: Path, prefect_api: str
+) -> None:
+    archived = processed_home / "archive" / "TW-2025-001" / "q2.xlsx"
+    database = processed_home / "sroi.db"
+    before = database.stat().st_mtime_ns
+    result = sroi(
+        "inspect",
+        str(archived),
+        "--json",
+        "--home",
+        str(processed_home),
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["kind"] == "workbook" and document["contract"] == "TW-2025-001"
+    sheets = {sheet["name"]: sheet for sheet in document["sheets"]}
+    assert sheets["Plaatsingen"]["header_row"] == 5 and sheets["Plaatsingen"]["rows"] == 2
+    assert sheets["Plaatsingen"]["columns"]["bsn"] == "BSN"
+    assert sheets["Inkoop"]["table"] == "inkoop"
+    assert database.stat().st_mtime_ns == before
+
+
+def test_inspect_a_broken_file_gives_the_reason_not_a_traceback(
+    tmp_path: Path, prefect_api: str
+) -> None:
+    broken = tmp_path / "kapot.xlsx"
+    broken.write_bytes(b"garbage")
+    result = sroi("inspect", str(broken), "--json", api=prefect_api, cwd=tmp_path)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["error"].startswith("het bestand is geen geldig Excel-bestand")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["summary", "--quarter", "2025Q5", "--json"], "not a quarter"),
+        (
+            ["summary", "--quarter", "2025Q1", "--json", "--home", "/nonexistent/sroi"],
+            "does not exist",
+        ),
+        (["lines", "--contract", "NOPE-1"], "is not in the register"),
+    ],
+)
+def test_user_mistakes_are_one_line_on_stderr(
+    processed_home: Path, prefect_api: str, args: list[str], message: str
+) -> None:
+    if "--home" not in args:
+        args = [*args, "--home", str(processed_home)]
+    result = sroi(*args, api=prefect_api, cwd=processed_home)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3

@@ -1,0 +1,180 @@
+"""The ingest flow end to end through Prefect, on workbooks built like real submissions."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_inbox
+from ledger.database import open_ledger
+from ledger.files import file_counts
+from ledger.lines import current_records, line_history
+from sroi import app
+from sroi.home import Home
+from sroi.periods import Quarter
+from tests.builders import (
+    contract_row,
+    placement,
+    purchase,
+    valid_bsns,
+    write_register,
+    write_submission,
+)
+
+pytestmark = pytest.mark.slow
+BSN = valid_bsns(6)
+
+
+@pytest.fixture
+def home(tmp_path: Path, prefect_api: str) -> Iterator[Home]:
+    home = Home(tmp_path / "home")
+    app.init_home(home)
+    write_register(
+        home.root / "contracts.xlsx",
+        [
+            contract_row("TW-2025-001"),
+            contract_row(
+                "DUO-2025-002", Gemeente="Diemen", Opdrachtsom=400_000, Regeling="duoplus"
+            ),
+        ],
+    )
+    yield home
+
+
+def run(home: Home, as_of: date = date(2025, 7, 15)) -> list[tuple[str, str, str | None]]:
+    report = ingest_inbox(home=str(home.root), as_of=as_of)
+    return [(result.inbox_path, result.status, result.reason) for result in report.files]
+
+
+def inbox_files(home: Home) -> list[Path]:
+    return sorted(path for path in home.inbox.rglob("*") if path.is_file())
+
+
+def placed_files(folder: Path) -> list[str]:
+    return sorted(
+        p.name for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".reason.txt")
+    )
+
+
+def reason_of(home: Home, name: str) -> str:
+    return (home.quarantine / f"{name}.reason.txt").read_text(encoding="utf-8")
+
+
+def test_every_inbox_file_ends_in_archive_or_quarantine_with_a_dutch_reason(home: Home) -> None:
+    inbox = home.inbox
+    write_submission(
+        inbox / "TW-2025-001" / "q2.xlsx",
+        contract_id="TW-2025-001",
+        placements=[placement(BSN[0]), placement("123456789")],
+    )
+    write_submission(inbox / "TW-2025-001" / "leeg.xlsx", contract_id="TW-2025-001")
+    (inbox / "TW-2025-001" / "kapot.xlsx").write_bytes(b"PK\x03\x04\x14\x00garbage")
+    write_submission(inbox / "XX-2025-999" / "q2.xlsx", placements=[placement(BSN[1])])
+    write_submission(
+        inbox / "van-mail.xlsx",
+        contract_id="DUO-2025-002",
+        purchases=[purchase("F-1", **{"Goedgekeurd door": "M. de Boer"})],
+    )
+    write_submission(inbox / "zonder-contract.xlsx", placements=[placement(BSN[2])])
+    write_submission(
+        inbox / "TW-2025-001" / "ander-contract.xlsx",
+        contract_id="DUO-2025-002",
+        placements=[placement(BSN[3])],
+    )
+    (inbox / "TW-2025-001" / "brief.docx").write_bytes(b"PK\x03\x04 word")
+    before = len(inbox_files(home))
+
+    results = run(home)
+
+    assert inbox_files(home) == []
+    archived = placed_files(home.archive)
+    quarantined = placed_files(home.quarantine)
+    assert len(archived) + len(quarantined) == before == len(results)
+    assert sorted(archived) == ["q2.xlsx", "van-mail.xlsx"]
+    assert "leeg" in reason_of(home, "leeg.xlsx") or "geen" in reason_of(home, "leeg.xlsx")
+    assert "beschadigd" in reason_of(home, "kapot.xlsx")
+    assert reason_of(home, "q2.xlsx").startswith("onbekend contract: map 'XX-2025-999'")
+    assert reason_of(home, "zonder-contract.xlsx").startswith("onbekend contract")
+    assert "wijkt af van de map" in reason_of(home, "ander-contract.xlsx")
+    assert "bestandstype '.docx' wordt niet verwerkt" in reason_of(home, "brief.docx")
+    assert (home.archive / "TW-2025-001" / "q2.xlsx").is_file()
+    assert (home.archive / "DUO-2025-002" / "van-mail.xlsx").is_file()
+
+    document = app.summary(home, Quarter(2025, 2))
+    lines = {c["contract_id"]: c["lines"] for c in document["contracts"]}
+    assert lines["TW-2025-001"] == {"accepted": 1, "rejected": 1, "pending": 0}
+    assert lines["DUO-2025-002"] == {"accepted": 0, "rejected": 0, "pending": 1}
+    assert document["files"] == {"archived": 2, "duplicates": 0, "quarantined": 6}
+
+
+def test_the_same_file_twice_has_no_effect(home: Home) -> None:
+    first = write_submission(
+        home.inbox / "TW-2025-001" / "q2.xlsx",
+        contract_id="TW-2025-001",
+        placements=[placement(BSN[0])],
+    )
+    spare = home.root / "kopie.xlsx"
+    shutil.copy(first, spare)
+    run(home)
+    before = app.summary(home, Quarter(2025, 2))
+
+    shutil.copy(spare, home.inbox / "TW-2025-001" / "q2-nogmaals.xlsx")
+    shutil.copy(spare, home.inbox / "q2.xlsx")
+    results = run(home)
+
+    assert [status for _, status, _ in results] == ["duplicate", "duplicate"]
+    after = app.summary(home, Quarter(2025, 2))
+    assert after["contracts"] == before["contracts"]
+    assert after["files"] == {"archived": 1, "duplicates": 2, "quarantined": 0}
+    assert inbox_files(home) == []
+    assert len(list((home.archive / "TW-2025-001" / "duplicaten").iterdir())) == 2
+
+
+def test_a_resubmitted_placement_updates_its_end_date_and_keeps_history(home: Home) -> None:
+    folder = home.inbox / "TW-2025-001"
+    write_submission(folder / "q1.xlsx", contract_id="TW-2025-001", placements=[placement(BSN[0])])
+    run(home, date(2025, 4, 15))
+    write_submission(
+        folder / "q2.xlsx",
+        contract_id="TW-2025-001",
+        placements=[placement(BSN[0], Einddatum=date(2025, 3, 31)), placement(BSN[1])],
+    )
+    run(home)
+
+    ledger = open_ledger(home.ledger_url(home.load_settings()))
+    with ledger.reading() as session:
+        current = current_records(session, "TW-2025-001")
+        assert len(current) == 2
+        updated = next(r for r in current if r.supersedes is not None)
+        versions = line_history(session, updated.id)
+        assert [v.facts["end_date"] if v.facts else None for v in versions] == [None, "2025-03-31"]
+    ledger.close()
+    document = app.summary(home, Quarter(2025, 3))
+    figures = document["contracts"][1]
+    # first person: 2025-02-01..03-31 (59 days); second: 2025-02-01..09-30 (242 days), block 2
+    assert figures["realized_to_date"] == round(40000 * 59 / 365 + 40000 * 242 / 365, 2)
+
+
+def test_a_failure_while_storing_leaves_nothing_counted(home: Home) -> None:
+    write_submission(
+        home.inbox / "TW-2025-001" / "q2.xlsx",
+        contract_id="TW-2025-001",
+        placements=[placement(BSN[0])],
+    )
+    home.archive.mkdir(exist_ok=True)
+    (home.archive / "TW-2025-001").write_text("not a folder: the archive copy must fail")
+
+    results = run(home)
+
+    assert results[0][1] == "quarantined"
+    assert "interne fout" in (results[0][2] or "")
+    ledger = open_ledger(home.ledger_url(home.load_settings()))
+    with ledger.reading() as session:
+        assert current_records(session) == []
+        assert file_counts(session) == {"archived": 0, "duplicates": 0, "quarantined": 1}
+    ledger.close()
+    assert inbox_files(home) == []
