@@ -25,7 +25,7 @@ from sroi.blank_register import write_blank_register
 from sroi.errors import ConfigError, FileRejected, UserError
 from sroi.home import Home
 from sroi.periods import Quarter
-from sroi.prefect_env import configure_prefect
+from sroi.prefect_local import configure_prefect, local_prefect_api
 from sroi.workspace import Workspace, open_workspace
 from validators.register import Register
 from valuation.accrual import StoredLine
@@ -84,11 +84,18 @@ def reset_demo_home(home: Home) -> None:
 
 def run_inbox(home: Home, as_of: date, *, verbose: bool = False) -> Any:
     """One Prefect flow run over the inbox; returns flows.ingest.RunReport."""
-    open_workspace(home).close()  # clear errors (rulesets, settings) before Prefect starts
+    # User mistakes (no home, bad settings, rulesets or register) as one clear line, before
+    # Prefect starts and would report them as a failed flow run with a traceback.
+    workspace = open_workspace(home)
+    try:
+        workspace.load_register()
+    finally:
+        workspace.close()
     configure_prefect(home, verbose=verbose)
     from flows.ingest import ingest_inbox  # noqa: PLC0415 - Prefect must be configured first
 
-    return ingest_inbox(home=str(home.root), as_of=as_of)
+    with local_prefect_api(home):
+        return ingest_inbox(home=str(home.root), as_of=as_of)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from sroi import app
+from sroi.dutch import euro
 from sroi.errors import SroiError
 from sroi.home import Home
 from sroi.periods import Quarter
@@ -154,7 +155,7 @@ def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Pat
         source = f"{row['file']}" + (f" [{row['sheet']}] rij {row['row']}" if row["sheet"] else "")
         click.echo(
             f"{row['line_id']:>5}  {row['status']:<8}  blok {row['block'] or '-':<3}  "
-            f"€ {row['value_to_date']:>12,.2f}  {source}"
+            f"{euro(row['value_to_date']):>14}  {source}"
         )
         for reason in row["reasons"]:
             click.echo(f"{'':>7}reden: {reason}")

@@ -210,3 +210,68 @@ def test_user_mistakes_are_one_line_on_stderr(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 3
+
+
+def test_run_without_a_register_is_one_line_and_leaves_the_inbox(
+    tmp_path: Path, prefect_api: str
+) -> None:
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    waiting = write_submission(home / "inbox" / "q2.xlsx", placements=[placement(BSN[0])])
+    result = sroi("run", "--home", str(home), api=prefect_api, cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"sroi: error: no contract register in {home} (contracts.xlsx or contracts.csv)"
+    )
+    assert waiting.is_file()
+
+
+def test_init_writes_a_register_template_that_reads_clean(tmp_path: Path, prefect_api: str) -> None:
+    home = tmp_path / "nieuw"
+    result = sroi("init", "--home", str(home), api=prefect_api, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in home.iterdir()) == [
+        "archive",
+        "contracts.xlsx",
+        "feedback",
+        "inbox",
+        "quarantine",
+        "reports",
+        "sroi.toml",
+    ]
+    summary = sroi(
+        "summary",
+        "--home",
+        str(home),
+        "--quarter",
+        "2026Q1",
+        "--json",
+        api=prefect_api,
+        cwd=tmp_path,
+    )
+    assert json.loads(summary.stdout)["contracts"] == []
+
+
+def test_a_normal_run_in_local_mode_prints_a_clean_log(tmp_path: Path) -> None:
+    """No Prefect server configured: `sroi run` starts Prefect's temporary local server itself,
+    keeps its output in <home>/.prefect/server.log and prints only its own lines."""
+    home = tmp_path / "home"
+    write_register(home / "contracts.xlsx", [contract_row("TW-2025-001")])
+    write_submission(home / "inbox" / "TW-2025-001" / "q2.xlsx", placements=[placement(BSN[0])])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {"SROI_HOME": ""}
+    result = subprocess.run(
+        [*SROI, "run", "--home", str(home), "--as-of", "2025-07-15"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == (
+        "archived     TW-2025-001/q2.xlsx  TW-2025-001: 1 accepted, 0 rejected, 0 pending\n"
+    )
+    assert (home / ".prefect" / "prefect.db").is_file()
+    assert (home / ".prefect" / "server.log").is_file()
