@@ -4,12 +4,16 @@ above the table, a Contractnummer cell, Dutch headers, notes under the table."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from stdnum.nl import bsn
+
+from sroi.contracts import Contract, MunicipalShare
 
 REGISTER_HEADERS = (
     "Contractnummer",
@@ -190,3 +194,27 @@ def purchase(invoice_number: str, **overrides: Any) -> dict[str, Any]:
     }
     row.update(overrides)
     return row
+
+
+def make_contract(contract_id: str = "C1", **changes: object) -> Contract:
+    """A registered Twente contract: EUR 1,000,000 at 5%, 2025-2026, Enschede."""
+    base = Contract(
+        contract_id=contract_id,
+        title="t",
+        contractor="Bouw B.V.",
+        contractor_kvk=None,
+        municipality="Enschede",
+        contract_value=Decimal(1_000_000),
+        sroi_percentage=Decimal(5),
+        capital_intensive=False,
+        start_date=date(2025, 1, 1),
+        end_date=date(2026, 12, 31),
+        award_date=date(2025, 1, 1),
+        ruleset_id="twente-2016",
+        pso_level=None,
+        label=None,
+        pso_valid_until=None,
+        labour_share=None,
+        shares=(MunicipalShare("Enschede", Decimal(1)),),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]

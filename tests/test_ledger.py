@@ -22,6 +22,7 @@ from sroi.home import Home
 from sroi.periods import Quarter
 from tests.builders import (
     contract_row,
+    make_contract,
     placement,
     purchase,
     valid_bsns,
@@ -29,7 +30,6 @@ from tests.builders import (
     write_submission,
 )
 from tests.postgres import temporary_cluster, unavailable_reason
-from tests.test_valuation_rules import make_contract
 from validators.lines import LineKind, PlacementFacts
 
 BSN = valid_bsns(4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,8 @@ from parsers.grid import Provenance
 from parsers.submission import parse_submission_workbook
 from parsers.workbook import ReadLimits
 from rulesets import load_catalog
-from sroi.contracts import Contract, MunicipalShare
 from sroi.pseudonym import Pseudonymizer
-from tests.builders import placement, purchase, valid_bsns, write_submission
+from tests.builders import make_contract, placement, purchase, valid_bsns, write_submission
 from validators.known import KnownEvidence, KnownLine
 from validators.lines import CheckedLine, LineStatus, PlacementFacts
 from validators.submission import CheckedSubmission, validate_submission
@@ -23,28 +21,6 @@ from validators.submission import CheckedSubmission, validate_submission
 CATALOG = load_catalog()
 PSEUDO = Pseudonymizer(b"k" * 32)
 BSN = valid_bsns(8)
-
-
-def contract(ruleset_id: str = "twente-2016", contract_id: str = "C1") -> Contract:
-    return Contract(
-        contract_id=contract_id,
-        title="t",
-        contractor="Bouw B.V.",
-        contractor_kvk="12345678",
-        municipality="Enschede",
-        contract_value=Decimal(1_000_000),
-        sroi_percentage=None,
-        capital_intensive=False,
-        start_date=date(2025, 1, 1),
-        end_date=date(2026, 12, 31),
-        award_date=date(2025, 1, 1),
-        ruleset_id=ruleset_id,
-        pso_level=None,
-        label=None,
-        pso_valid_until=None,
-        labour_share=None,
-        shares=(MunicipalShare("Enschede", Decimal(1)),),
-    )
 
 
 def check(
@@ -60,7 +36,11 @@ def check(
     ruleset = CATALOG.by_id(ruleset_id)
     assert ruleset is not None
     return validate_submission(
-        parsed, contract(ruleset_id, contract_id), ruleset, known or KnownEvidence(), PSEUDO
+        parsed,
+        make_contract(contract_id, ruleset_id=ruleset_id, contractor_kvk="12345678"),
+        ruleset,
+        known or KnownEvidence(),
+        PSEUDO,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from itertools import count
@@ -14,6 +13,7 @@ from rulesets import load_catalog
 from sroi.contracts import Contract, MunicipalShare
 from sroi.dutch import round_cents
 from sroi.periods import Quarter
+from tests.builders import make_contract
 from validators.lines import (
     CheckedLine,
     HourFacts,
@@ -34,29 +34,6 @@ _IDS = count(1)
 
 def cents(value: Decimal) -> Decimal:
     return round_cents(value)
-
-
-def make_contract(contract_id: str = "C1", **changes: object) -> Contract:
-    base = Contract(
-        contract_id=contract_id,
-        title="t",
-        contractor="Bouw B.V.",
-        contractor_kvk=None,
-        municipality="Enschede",
-        contract_value=Decimal(1_000_000),
-        sroi_percentage=Decimal(5),
-        capital_intensive=False,
-        start_date=date(2025, 1, 1),
-        end_date=date(2026, 12, 31),
-        award_date=date(2025, 1, 1),
-        ruleset_id="twente-2016",
-        pso_level=None,
-        label=None,
-        pso_valid_until=None,
-        labour_share=None,
-        shares=(MunicipalShare("Enschede", Decimal(1)),),
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def stored(contract: Contract, line: CheckedLine) -> StoredLine:

@@ -9,9 +9,10 @@ import pytest
 
 from parsers.grid import Provenance
 from rulesets import load_catalog
-from sroi.contracts import Contract, MunicipalShare
+from sroi.contracts import Contract
 from sroi.dutch import round_cents
 from sroi.periods import Quarter
+from tests.builders import make_contract
 from validators.lines import CheckedLine, LineKind, LineStatus, PlacementFacts
 from valuation.accrual import StoredLine
 from valuation.components import ValuedLine, components_of
@@ -23,25 +24,8 @@ TWENTE = CATALOG.by_id("twente-2016")
 
 
 def contract_c1() -> Contract:
-    return Contract(
-        contract_id="C1",
-        title="Worked example",
-        contractor="Bouwbedrijf Voorbeeld B.V.",
-        contractor_kvk=None,
-        municipality="Enschede",
-        contract_value=Decimal(1_000_000),
-        sroi_percentage=Decimal(5),
-        capital_intensive=False,
-        start_date=date(2025, 1, 1),
-        end_date=date(2026, 12, 31),
-        award_date=date(2025, 1, 1),
-        ruleset_id="twente-2016",
-        pso_level=None,
-        label=None,
-        pso_valid_until=None,
-        labour_share=None,
-        shares=(MunicipalShare("Enschede", Decimal(1)),),
-    )
+    """C1: EUR 1,000,000, 5%, 2025-01-01 to 2026-12-31, no label."""
+    return make_contract("C1", sroi_percentage=Decimal(5), contract_value=Decimal(1_000_000))
 
 
 def placement(age_at_start: int) -> StoredLine:

@@ -22,9 +22,15 @@ from validators.conversion import (
     to_frame,
 )
 from validators.known import KnownEvidence
-from validators.lines import CheckedLine, HourFacts, LineKind, LineStatus
+from validators.lines import (
+    CheckedLine,
+    HourFacts,
+    LineKind,
+    LineStatus,
+    fingerprint,
+    rejected_line,
+)
 from validators.messages import validate_rows
-from validators.placements import fingerprint
 from validators.purchases import outside_period_reason
 from validators.schemas import HOUR_TYPES, HourRows
 
@@ -71,18 +77,7 @@ def _judge(row: TypedRow, block: HoursBlock, contract: Contract) -> CheckedLine:
 
 def _rejected(row: TypedRow, reasons: list[str], block_code: str | None) -> CheckedLine:
     summary = summarise(row, HOURS.label_of, tuple(HOUR_TYPES))
-    return CheckedLine(
-        kind=LineKind.HOURS,
-        provenance=row.provenance,
-        status=LineStatus.REJECTED,
-        reasons=tuple(reasons),
-        warnings=(),
-        block_code=block_code,
-        identity=None,
-        facts=None,
-        fingerprint=fingerprint("rejected", reasons, summary),
-        raw_summary=summary,
-    )
+    return rejected_line(LineKind.HOURS, row.provenance, reasons, summary, block_code=block_code)
 
 
 def check_hours(

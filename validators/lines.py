@@ -3,7 +3,10 @@ and the Dutch reasons for it. The unit that the valuation, the ledger and the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -85,3 +88,47 @@ class CheckedLine:
     fingerprint: str = ""
     raw_summary: dict[str, str] = field(default_factory=dict)
     """A few submitted values (never BSN or name) so a rejected line can still be recognised."""
+
+
+def fingerprint(*parts: object) -> str:
+    """Stable digest of a line's content, to tell an unchanged re-submission from an update."""
+    text = json.dumps(parts, default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def rejected_line(
+    kind: LineKind,
+    provenance: Provenance,
+    reasons: Sequence[str],
+    summary: dict[str, str],
+    *,
+    block_code: str | None = None,
+    identity: str | None = None,
+    warnings: Sequence[str] = (),
+) -> CheckedLine:
+    """A line whose fields could not be read well enough to value it."""
+    return CheckedLine(
+        kind=kind,
+        provenance=provenance,
+        status=LineStatus.REJECTED,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
+        block_code=block_code,
+        identity=identity,
+        facts=None,
+        fingerprint=fingerprint("rejected", kind, list(reasons), summary, identity),
+        raw_summary=summary,
+    )
+
+
+def reject(line: CheckedLine, reason: str, *, keep_reasons: bool = False) -> CheckedLine:
+    """The same line, rejected for `reason` (e.g. a duplicate). It no longer claims its
+    identity, so it never replaces the line it duplicates."""
+    reasons = (*line.reasons, reason) if keep_reasons else (reason,)
+    return replace(
+        line,
+        status=LineStatus.REJECTED,
+        reasons=reasons,
+        identity=None,
+        fingerprint=fingerprint(line.fingerprint, reason),
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -29,7 +27,15 @@ from validators.conversion import (
 )
 from validators.eligibility import eligibility_reasons
 from validators.known import KnownEvidence
-from validators.lines import CheckedLine, LineKind, LineStatus, PlacementFacts
+from validators.lines import (
+    CheckedLine,
+    LineKind,
+    LineStatus,
+    PlacementFacts,
+    fingerprint,
+    reject,
+    rejected_line,
+)
 from validators.messages import validate_rows
 from validators.schemas import PLACEMENT_TYPES, PlacementRows, normalise_bsn
 
@@ -39,12 +45,6 @@ _ONE = Decimal(1)
 
 def block_name(block: PlacementBlock | FixedBlock) -> str:
     return f"blok {block.code} ({block.label})"
-
-
-def fingerprint(*parts: object) -> str:
-    """Stable digest of a line's content, to tell an unchanged re-submission from an update."""
-    text = json.dumps(parts, default=str, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -188,20 +188,13 @@ def _rejected(
         if person is not None and block is not None and start is not None
         else None
     )
-    if not reasons:
-        reasons = ["BSN of personeelsnummer ontbreekt"]
-    summary = _raw_summary(row)
-    return CheckedLine(
-        kind=LineKind.PLACEMENT,
-        provenance=row.provenance,
-        status=LineStatus.REJECTED,
-        reasons=tuple(reasons),
-        warnings=(),
+    return rejected_line(
+        LineKind.PLACEMENT,
+        row.provenance,
+        reasons or ["BSN of personeelsnummer ontbreekt"],
+        _raw_summary(row),
         block_code=block.code if block is not None else None,
         identity=identity,
-        facts=None,
-        fingerprint=fingerprint("rejected", reasons, summary, identity),
-        raw_summary=summary,
     )
 
 
@@ -238,10 +231,4 @@ def check_placements(
 
 def _duplicate_in_file(line: CheckedLine, first_row: int) -> CheckedLine:
     reason = f"dubbele regel: zelfde persoon, doelgroep en startdatum als rij {first_row}"
-    return replace(
-        line,
-        status=LineStatus.REJECTED,
-        reasons=(*line.reasons, reason),
-        identity=None,
-        fingerprint=fingerprint(line.fingerprint, reason),
-    )
+    return reject(line, reason, keep_reasons=True)

@@ -25,9 +25,16 @@ from validators.conversion import (
     to_frame,
 )
 from validators.known import KnownEvidence, KnownLine, invoice_number_key, supplier_key
-from validators.lines import CheckedLine, LineKind, LineStatus, PurchaseFacts
+from validators.lines import (
+    CheckedLine,
+    LineKind,
+    LineStatus,
+    PurchaseFacts,
+    fingerprint,
+    reject,
+    rejected_line,
+)
 from validators.messages import validate_rows
-from validators.placements import fingerprint
 from validators.schemas import PURCHASE_TYPES, PurchaseRows
 
 _CENT = Decimal("0.01")
@@ -135,18 +142,7 @@ def _row_facts(row: TypedRow, pdf_copy: KnownLine | None) -> PurchaseFacts:
 def _rejected_row(row: TypedRow, reasons: list[str]) -> CheckedLine:
     fields = ("supplier", "invoice_number", "invoice_date", "amount_excl_vat", "block")
     summary = summarise(row, PURCHASES.label_of, fields)
-    return CheckedLine(
-        kind=LineKind.PURCHASE,
-        provenance=row.provenance,
-        status=LineStatus.REJECTED,
-        reasons=tuple(reasons),
-        warnings=(),
-        block_code=None,
-        identity=None,
-        facts=None,
-        fingerprint=fingerprint("rejected", reasons, summary),
-        raw_summary=summary,
-    )
+    return rejected_line(LineKind.PURCHASE, row.provenance, reasons, summary)
 
 
 def _check_row(
@@ -173,14 +169,7 @@ def _check_row(
         return replace(line, supersedes=pdf_copy.line_id)
     earlier = known.counted_claim(line.identity or "")
     if earlier is not None:
-        reason = _duplicate_reason(facts, earlier)
-        return replace(
-            line,
-            status=LineStatus.REJECTED,
-            reasons=(reason,),
-            identity=None,
-            fingerprint=fingerprint(line.fingerprint, reason),
-        )
+        return reject(line, _duplicate_reason(facts, earlier))
     previous = known.same_line(contract.contract_id, line.identity)
     return replace(line, supersedes=previous.line_id) if previous is not None else line
 
@@ -201,14 +190,7 @@ def check_purchases(
         ] + schema_messages.get(position, [])
         line = _check_row(row, messages, contract, ruleset, known)
         if line.identity is not None and line.identity in first_row:
-            reason = f"dubbele factuur: staat ook op rij {first_row[line.identity]}"
-            line = replace(
-                line,
-                status=LineStatus.REJECTED,
-                reasons=(reason,),
-                identity=None,
-                fingerprint=fingerprint(line.fingerprint, reason),
-            )
+            line = reject(line, f"dubbele factuur: staat ook op rij {first_row[line.identity]}")
         elif line.identity is not None:
             first_row[line.identity] = row.provenance.row or 0
         lines.append(line)
@@ -254,17 +236,8 @@ def _rejected_invoice(invoice: InvoiceFields, reasons: list[str]) -> CheckedLine
         "Factuurnummer": invoice.invoice_number or "",
         "Totaal": short_number_nl(invoice.total) if invoice.total is not None else "",
     }
-    return CheckedLine(
-        kind=LineKind.PURCHASE,
-        provenance=Provenance(invoice.file),
-        status=LineStatus.REJECTED,
-        reasons=tuple(reasons),
-        warnings=invoice.warnings,
-        block_code=None,
-        identity=None,
-        facts=None,
-        fingerprint=fingerprint("rejected-pdf", invoice.file, reasons),
-        raw_summary=summary,
+    return rejected_line(
+        LineKind.PURCHASE, Provenance(invoice.file), reasons, summary, warnings=invoice.warnings
     )
 
 
@@ -294,16 +267,7 @@ def _invoice_as_line(
     line = _judge(Provenance(invoice.file), facts, block, contract, pending=[])
     line = replace(line, warnings=tuple(warnings))
     earlier = known.counted_claim(line.identity or "")
-    if earlier is None:
-        return line
-    reason = _duplicate_reason(facts, earlier)
-    return replace(
-        line,
-        status=LineStatus.REJECTED,
-        reasons=(reason,),
-        identity=None,
-        fingerprint=fingerprint(line.fingerprint, reason),
-    )
+    return line if earlier is None else reject(line, _duplicate_reason(facts, earlier))
 
 
 def check_invoice(

@@ -38,6 +38,12 @@ def kvk_format(series: pd.Series) -> pd.Series:
 _TEXT = pd.StringDtype()
 
 
+def not_before(frame: pd.DataFrame, earlier: str, later: str) -> pd.Series:
+    """Row check: `later` is on or after `earlier` wherever both dates are given."""
+    dates = frame[[earlier, later]]
+    return dates.isna().any(axis=1) | (dates[later] >= dates[earlier])
+
+
 class _RowSchema(pa.DataFrameModel):
     row: Series[int]
 
@@ -77,8 +83,7 @@ class PlacementRows(_RowSchema):
     @pa.dataframe_check
     @classmethod
     def end_not_before_start(cls, frame: pd.DataFrame) -> pd.Series:
-        dates = frame[["start_date", "end_date"]]
-        return dates.isna().any(axis=1) | (dates["end_date"] >= dates["start_date"])
+        return not_before(frame, "start_date", "end_date")
 
     @pa.dataframe_check
     @classmethod
@@ -89,8 +94,7 @@ class PlacementRows(_RowSchema):
     @pa.dataframe_check
     @classmethod
     def benefit_not_after_start(cls, frame: pd.DataFrame) -> pd.Series:
-        dates = frame[["benefit_since", "start_date"]]
-        return dates.isna().any(axis=1) | (dates["benefit_since"] <= dates["start_date"])
+        return not_before(frame, "benefit_since", "start_date")
 
 
 class PurchaseRows(_RowSchema):
@@ -137,8 +141,7 @@ class ContractRows(_RowSchema):
     @pa.dataframe_check
     @classmethod
     def end_not_before_start(cls, frame: pd.DataFrame) -> pd.Series:
-        dates = frame[["start_date", "end_date"]]
-        return dates.isna().any(axis=1) | (dates["end_date"] >= dates["start_date"])
+        return not_before(frame, "start_date", "end_date")
 
     @pa.dataframe_check
     @classmethod
