@@ -4,6 +4,7 @@ validator's `KnownEvidence` and the valuation's `StoredLine`s."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -12,8 +13,16 @@ from sqlalchemy.orm import Session, selectinload
 from ledger.schema import LineRecord, ValuationRecord
 from ledger.serialize import facts_from_json, facts_to_json
 from parsers.grid import Provenance
+from validators.approval import approve
 from validators.known import KnownEvidence, KnownLine
-from validators.lines import CheckedLine, LineKind, LineStatus, PlacementFacts
+from validators.lines import (
+    CheckedLine,
+    HourFacts,
+    LineKind,
+    LineStatus,
+    PlacementFacts,
+    PurchaseFacts,
+)
 from valuation.accrual import StoredLine
 from valuation.components import Component, ComponentKind, ValuedLine
 
@@ -62,6 +71,7 @@ def record_lines(
             facts=facts_to_json(facts),
             raw_summary=line.raw_summary,
             from_pdf=from_pdf and line.provenance.sheet is None,
+            approved_by=facts.approved_by if isinstance(facts, PurchaseFacts | HourFacts) else None,
             created_at=_now(),
             valuations=[
                 ValuationRecord(
@@ -164,3 +174,30 @@ def line_history(session: Session, line_id: int) -> list[LineRecord]:
         versions.append(record)
         record = session.get(LineRecord, record.superseded_by) if record.superseded_by else None
     return versions
+
+
+def approve_line(session: Session, line_id: int, by: str) -> LineRecord:
+    """A new version of a pending line, approved by `by` now; the history keeps the old one.
+
+    Raises LookupError for an unknown or superseded line and NotAwaitingApproval when the
+    line does not wait for an approval."""
+    record = session.get(LineRecord, line_id)
+    if record is None:
+        raise LookupError(f"there is no line {line_id}")
+    if record.superseded_by is not None:
+        raise LookupError(f"line {line_id} was replaced by line {record.superseded_by}")
+    approved = approve(_checked(record), by)
+    components = _components(record)
+    stored = record_lines(
+        session,
+        record.file_id,
+        record.contract_id,
+        record.ruleset_id,
+        [ValuedLine(replace(approved, supersedes=record.id), components)],
+        from_pdf=record.from_pdf,
+    )
+    new = session.get(LineRecord, stored[0])
+    if new is None:  # just flushed in this session
+        raise LookupError(f"line {stored[0]} vanished")
+    new.approved_at = _now()
+    return new

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger.files import FileStatus, file_counts
+from ledger.lines import approve_line as ledger_approve_line
 from ledger.lines import current_records, stored_lines
 from ledger.schema import FileRecord
 from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
@@ -185,10 +186,35 @@ def contract_lines(home: Home, contract_id: str, quarter: Quarter) -> list[dict[
                     "sheet": record.source_sheet or "",
                     "row": record.source_row,
                     "approved_by": record.approved_by or "",
+                    "approved_at": record.approved_at.isoformat(timespec="minutes")
+                    if record.approved_at
+                    else "",
                     "supersedes": record.supersedes,
                 }
             )
         return rows
+    finally:
+        workspace.close()
+
+
+@dataclass(frozen=True)
+class Approval:
+    line_id: int
+    approved_line_id: int
+    status: str
+    reasons: tuple[str, ...]
+
+
+def approve_line(home: Home, line_id: int, by: str) -> Approval:
+    """Approve a pending line: a new version with who and when; the old one stays in history."""
+    workspace = open_workspace(home)
+    try:
+        with workspace.ledger.transaction() as session:
+            try:
+                record = ledger_approve_line(session, line_id, by)
+            except LookupError as error:
+                raise UserError(str(error.args[0])) from error
+            return Approval(line_id, record.id, record.status, tuple(record.reasons))
     finally:
         workspace.close()
 

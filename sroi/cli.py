@@ -161,6 +161,9 @@ def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Pat
             click.echo(f"{'':>7}reden: {reason}")
         for warning in row["warnings"]:
             click.echo(f"{'':>7}let op: {warning}")
+        if row["approved_by"]:
+            when = f" op {row['approved_at']}" if row["approved_at"] else ""
+            click.echo(f"{'':>7}goedgekeurd door {row['approved_by']}{when}")
     if not rows:
         click.echo(f"no lines for {contract_id}")
 
@@ -179,6 +182,7 @@ def _write_csv(rows: list[dict[str, Any]]) -> None:
         "sheet",
         "row",
         "approved_by",
+        "approved_at",
         "supersedes",
     ]
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
@@ -187,6 +191,21 @@ def _write_csv(rows: list[dict[str, Any]]) -> None:
         writer.writerow(
             row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])}
         )
+
+
+@cli.command()
+@click.argument("line_id", type=int)
+@click.option("--by", "approver", required=True, help="Name of the person who approves.")
+@home_option
+def approve(line_id: int, approver: str, home_dir: Path | None) -> None:
+    """Approve a pending line (e.g. MVO hours, an SW invoice); stored with who and when."""
+    result = app.approve_line(Home.resolve(home_dir), line_id, approver)
+    click.echo(
+        f"line {line_id} approved by {approver.strip()}: now line {result.approved_line_id}, "
+        f"{result.status}"
+    )
+    for reason in result.reasons:
+        click.echo(f"  still waiting: {reason}")
 
 
 @cli.command()

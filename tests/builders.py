@@ -218,3 +218,27 @@ def make_contract(contract_id: str = "C1", **changes: object) -> Contract:
         shares=(MunicipalShare("Enschede", Decimal(1)),),
     )
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def write_invoice_pdf(
+    path: Path,
+    *,
+    number: str,
+    day: str,
+    excl: str,
+    vat: str,
+    total: str,
+    supplier: str = "Werkbedrijf Amstelland B.V.",
+) -> Path:
+    """A Dutch invoice from a sheltered company, as a PDF with a text layer."""
+    from weasyprint import HTML  # noqa: PLC0415 - only tests with invoices need Pango
+
+    html = f"""<html><body><h1>FACTUUR</h1><p>{supplier}<br>KvK 34567890<br>
+    BTW-nummer NL810433941B01<br>IBAN NL50INGB0683251309</p>
+    <p>Factuurnummer: {number}<br>Factuurdatum: {day}</p>
+    <table><tr><td>Totaal excl. BTW</td><td>€ {excl}</td></tr>
+    <tr><td>BTW 21%</td><td>€ {vat}</td></tr><tr><td>Totaal</td><td>€ {total}</td></tr></table>
+    </body></html>"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    HTML(string=html).write_pdf(path)
+    return path

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from parsers.grid import Provenance
-from rulesets import load_catalog
+from rulesets import RulesetCatalog, load_catalog
+from rulesets.catalog import BUILTIN_DIR
 from sroi.contracts import Contract, MunicipalShare
 from sroi.dutch import round_cents
 from sroi.periods import Quarter
@@ -316,3 +321,70 @@ def test_joint_contract_split_by_shares() -> None:
     assert by_name["Enschede"].net_obligation == Decimal("75000.0")  # 25,000 + 50,000
     assert cents(by_name["Almelo"].realized_to_date) == Decimal("7000.00")
     assert len(by_name["Enschede"].contracts) == 2
+
+
+# --- rules that need a ruleset of their own -----------------------------------------------------
+
+
+def _variant(
+    tmp_path: Path, ruleset_id: str, change: Callable[[dict[str, Any]], None]
+) -> RulesetCatalog:
+    data = yaml.safe_load((BUILTIN_DIR / "twente-2016.yaml").read_text(encoding="utf-8"))
+    data.update(id=ruleset_id, family=ruleset_id.rsplit("-", 1)[0])
+    change(data)
+    (tmp_path / f"{ruleset_id}.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
+    return load_catalog([tmp_path])
+
+
+def test_discount_is_capped_at_the_rulesets_maximum(tmp_path: Path) -> None:
+    catalog = _variant(tmp_path, "capped-2016", lambda data: data["discounts"].update(max_rate=40))
+    ruleset = catalog.by_id("capped-2016")
+    assert ruleset is not None
+    figures = compute_obligation(make_contract(ruleset_id="capped-2016", pso_level=3), ruleset)
+    assert figures.discount_rate == 40 and figures.discount == 20_000  # 40% of 50,000, not 50%
+
+
+def test_invoice_value_is_amount_times_the_blocks_rate(tmp_path: Path) -> None:
+    def half_rate(data: dict[str, Any]) -> None:
+        next(block for block in data["blocks"] if block["code"] == "9")["rate"] = 0.5
+
+    catalog = _variant(tmp_path, "halfrate-2016", half_rate)
+    contract = make_contract(ruleset_id="halfrate-2016")
+    ruleset = catalog.by_id("halfrate-2016")
+    assert ruleset is not None
+    facts = PurchaseFacts("SW B.V.", None, "F1", date(2025, 5, 12), Decimal("1250.50"), None, None)
+    line = CheckedLine(
+        LineKind.PURCHASE,
+        Provenance("f.xlsx", "Inkoop", 2),
+        LineStatus.ACCEPTED,
+        (),
+        (),
+        "9",
+        "i|F1",
+        facts,
+    )
+    valued = StoredLine(1, contract.contract_id, ValuedLine(line, components_of(line, ruleset)))
+    valuation = value_portfolio([contract], catalog, [valued], Quarter(2025, 2)).contracts[0]
+    assert valuation.realized_quarter == Decimal("625.250")
+
+
+def test_count_window_of_two_years_ends_after_730_days() -> None:
+    contract = make_contract(end_date=date(2027, 12, 31))
+    line = placed(contract, "1", date(2025, 1, 1))  # Participatiewet < 2 jaar, 30,000/yr
+    valuation = value([contract], [line], Quarter(2027, 4))[0]
+    assert valuation.realized_to_date == 60_000  # 30,000 x 730/365, nothing after 2026-12-31
+    assert Quarter(2027, 1) not in valuation.by_quarter
+
+
+def test_bonus_only_on_its_listed_blocks_and_accepted_placements() -> None:
+    contract = make_contract()
+    # bonus 17 (>= 50 jaar) lists blocks 1, 2, 3, 5 and 6: not WIA (7)
+    wia = placed(contract, "7", date(2025, 1, 1), age=55, person="Bwia")
+    pending = placed(
+        contract, "2", date(2025, 1, 1), age=55, person="Bpending", status=LineStatus.PENDING
+    )
+    valuation = value([contract], [wia, pending], Quarter(2025, 1))[0]
+    assert "17" not in valuation.by_block
+    assert valuation.lines[pending.line_id].to_date == 0

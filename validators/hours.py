@@ -21,8 +21,9 @@ from validators.conversion import (
     summarise,
     to_frame,
 )
-from validators.known import KnownEvidence
+from validators.known import KnownEvidence, KnownLine
 from validators.lines import (
+    AWAITING_APPROVAL,
     CheckedLine,
     HourFacts,
     LineKind,
@@ -45,8 +46,22 @@ def _facts(row: TypedRow) -> HourFacts:
     )
 
 
-def _judge(row: TypedRow, block: HoursBlock, contract: Contract) -> CheckedLine:
-    facts = _facts(row)
+def _identity(facts: HourFacts) -> str:
+    return f"hours|{facts.activity_date.isoformat()}|{normalise_label(facts.activity)}"
+
+
+def _keep_approval(facts: HourFacts, previous: KnownLine | None) -> HourFacts:
+    """A cumulative list repeats an activity without the approval given meanwhile (sroi
+    approve): the approval stays as long as the hours are the same."""
+    earlier = previous.facts if previous is not None else None
+    if facts.approved_by or not isinstance(earlier, HourFacts) or not earlier.approved_by:
+        return facts
+    if (earlier.hours, earlier.travel_hours) != (facts.hours, facts.travel_hours):
+        return facts
+    return replace(facts, approved_by=earlier.approved_by)
+
+
+def _judge(row: TypedRow, facts: HourFacts, block: HoursBlock, contract: Contract) -> CheckedLine:
     reasons: list[str] = []
     status = LineStatus.ACCEPTED
     period = outside_period_reason(contract, facts.activity_date, "activiteitdatum")
@@ -55,13 +70,13 @@ def _judge(row: TypedRow, block: HoursBlock, contract: Contract) -> CheckedLine:
     elif block.requires_approval and not facts.approved_by:
         status = LineStatus.PENDING
         reasons = [
-            f"wacht op goedkeuring: blok {block.code} ({block.label}) vereist goedkeuring "
+            f"{AWAITING_APPROVAL}: blok {block.code} ({block.label}) vereist goedkeuring "
             "(kolom 'Goedgekeurd door' of sroi approve)"
         ]
     warnings = []
     if facts.travel_hours:
         warnings.append(f"reisuren ({short_number_nl(facts.travel_hours)}) tellen niet mee")
-    identity = f"hours|{facts.activity_date.isoformat()}|{normalise_label(facts.activity)}"
+    identity = _identity(facts)
     return CheckedLine(
         kind=LineKind.HOURS,
         provenance=row.provenance,
@@ -101,8 +116,9 @@ def check_hours(
         if messages or block is None:
             lines.append(_rejected(row, messages, block.code if block else None))
             continue
-        line = _judge(row, block, contract)
-        previous = known.same_line(contract.contract_id, line.identity)
+        facts = _facts(row)
+        previous = known.same_line(contract.contract_id, _identity(facts))
+        line = _judge(row, _keep_approval(facts, previous), block, contract)
         if previous is not None and previous.fingerprint == line.fingerprint:
             unchanged += 1
             continue

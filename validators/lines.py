@@ -13,6 +13,9 @@ from enum import StrEnum
 
 from parsers.grid import Provenance
 
+AWAITING_APPROVAL = "wacht op goedkeuring"
+"""Start of every pending reason that an approval resolves (and of no other reason)."""
+
 
 class LineKind(StrEnum):
     PLACEMENT = "placement"

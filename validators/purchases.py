@@ -26,6 +26,7 @@ from validators.conversion import (
 )
 from validators.known import KnownEvidence, KnownLine, invoice_number_key, supplier_key
 from validators.lines import (
+    AWAITING_APPROVAL,
     CheckedLine,
     LineKind,
     LineStatus,
@@ -64,7 +65,7 @@ def _pending_reasons(facts: PurchaseFacts, block: InvoiceBlock) -> list[str]:
     reasons = []
     if block.requires_approval and not facts.approved_by:
         reasons.append(
-            f"wacht op goedkeuring: blok {block.code} ({block.label}) vereist goedkeuring door "
+            f"{AWAITING_APPROVAL}: blok {block.code} ({block.label}) vereist goedkeuring door "
             "de contactpersoon social return (kolom 'Goedgekeurd door' of sroi approve)"
         )
     if block.requires_invoice_copy and not facts.invoice_copy:

@@ -158,33 +158,54 @@ def _excess_warning(component: Component, segments: Sequence[Segment]) -> str | 
     )
 
 
+def _segments_per_line(placements: Sequence[_Placement]) -> dict[int, list[Segment]]:
+    by_person: dict[str, list[_Placement]] = defaultdict(list)
+    for placement in placements:
+        by_person[placement.facts.person_key].append(placement)
+    segments: dict[int, list[Segment]] = {}
+    for group in by_person.values():
+        segments.update(allocate_fte(group))
+    return segments
+
+
+def counted_fte(
+    contracts: Sequence[Contract], lines: Sequence[StoredLine], as_of: date
+) -> dict[int, list[Segment]]:
+    """The days and FTE each accepted placement counts, after contract period, count window,
+    valuation date and the one-FTE rule."""
+    by_id = {contract.contract_id: contract for contract in contracts}
+    return _segments_per_line(_placements(lines, by_id, as_of))
+
+
 def _value_placements(
     placements: Sequence[_Placement], values: dict[int, LineValue]
 ) -> dict[int, date]:
     """Adds placement values; returns each line's first day with counted FTE."""
-    by_person: dict[str, list[_Placement]] = defaultdict(list)
-    for placement in placements:
-        by_person[placement.facts.person_key].append(placement)
+    segments = _segments_per_line(placements)
     first_counted: dict[int, date] = {}
-    for group in by_person.values():
-        segments = allocate_fte(group)
-        for placement in group:
-            line_id = placement.stored.line_id
-            value = values[line_id]
-            annual = placement.component.amount
-            for segment in segments.get(line_id, []):
-                if segment.fte <= 0:
-                    continue
-                first_counted[line_id] = min(
-                    first_counted.get(line_id, segment.days.first), segment.days.first
-                )
-                for quarter, days in quarter_days(segment.days):
-                    amount = annual * segment.fte * days / DAYS_PER_YEAR
-                    value.add(placement.component.block_code, quarter, amount)
-            warning = _excess_warning(placement.component, segments.get(line_id, []))
-            if warning:
-                value.warnings.append(warning)
+    for placement in placements:
+        line_id = placement.stored.line_id
+        value = values[line_id]
+        annual = placement.component.amount
+        counted = [segment for segment in segments.get(line_id, []) if segment.fte > 0]
+        for segment in counted:
+            for quarter, days in quarter_days(segment.days):
+                amount = annual * segment.fte * days / DAYS_PER_YEAR
+                value.add(placement.component.block_code, quarter, amount)
+        if counted:
+            first_counted[line_id] = min(segment.days.first for segment in counted)
+        warning = _excess_warning(placement.component, segments.get(line_id, []))
+        if warning:
+            value.warnings.append(warning)
     return first_counted
+
+
+def _first_day_in_contract(facts: PlacementFacts, contract: Contract, as_of: date) -> date | None:
+    """Where a fixed amount counts: the start, or the contract's first day for a placement that
+    began earlier and runs into the contract; None when it never lies in the contract period."""
+    last = min(facts.end_date or as_of, as_of)
+    days = DayRange(facts.start_date, last).clip(contract.period)
+    return None if days.is_empty else days.first
 
 
 def _value_once_per_person(
@@ -195,14 +216,16 @@ def _value_once_per_person(
     values: dict[int, LineValue],
 ) -> None:
     """Fixed amounts and bonuses: once per person per contract per block (section 3)."""
-    candidates: dict[tuple[str, str, str], list[tuple[date, int, Component]]] = defaultdict(list)
+    candidates: dict[tuple[str, str, str], list[tuple[date, date, int, Component]]] = defaultdict(
+        list
+    )
     for stored in lines:
         facts = stored.valued.line.facts
         contract = contracts.get(stored.contract_id)
         if not stored.accepted or not isinstance(facts, PlacementFacts) or contract is None:
             continue
         start = facts.start_date
-        fixed_day = start if start in contract.period and start <= as_of else None
+        fixed_day = _first_day_in_contract(facts, contract, as_of)
         anchor = first_counted.get(stored.line_id, fixed_day)
         for component in stored.valued.components:
             if component.kind not in {ComponentKind.FIXED, ComponentKind.BONUS}:
@@ -210,12 +233,14 @@ def _value_once_per_person(
             day = fixed_day if component.kind is ComponentKind.FIXED else anchor
             if day is not None:
                 key = (stored.contract_id, facts.person_key, component.block_code)
-                candidates[key].append((day, stored.line_id, component))
+                candidates[key].append((day, start, stored.line_id, component))
     for key, options in candidates.items():
-        options.sort(key=lambda option: (option[0], option[1]))
-        day, line_id, component = options[0]
+        # Ties on the day (placements clipped to the contract start) go to the earliest start,
+        # so the result does not depend on the order in which files arrived.
+        options.sort(key=lambda option: option[:3])
+        day, _, line_id, component = options[0]
         values[line_id].add(component.block_code, Quarter.of(day), component.amount)
-        for _, other_id, _ in options[1:]:
+        for _, _, other_id, _ in options[1:]:
             values[other_id].warnings.append(
                 f"blok {key[2]} telt één keer per persoon per contract; "
                 f"al geteld bij regel {line_id}"

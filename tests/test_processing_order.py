@@ -1,0 +1,111 @@
+"""Processing the same submissions again, or in another order of files, gives the same totals
+(issue 3), through the real flow and ledger."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows.ingest import ingest_inbox
+from sroi import app
+from sroi.home import Home
+from sroi.periods import Quarter
+from tests.builders import (
+    contract_row,
+    placement,
+    purchase,
+    valid_bsns,
+    write_register,
+    write_submission,
+)
+
+pytestmark = pytest.mark.slow
+PEOPLE = valid_bsns(5)
+BLOCKS = ["Participatiewet > 2 jaar", "WIA", "Wajong", "BBL", "7", "8"]
+
+
+@st.composite
+def submissions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """2-3 files of placements and invoices; a person's placements start on different days."""
+    files = []
+    used_starts: set[tuple[str, date]] = set()
+    invoice_numbers = iter(range(1000, 2000))
+    for _ in range(draw(st.integers(2, 3))):
+        rows = []
+        for person in draw(st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=3, unique=True)):
+            start = date(2025, 1, 1) + timedelta(days=draw(st.integers(-60, 500)))
+            if (person, start) in used_starts:
+                continue
+            used_starts.add((person, start))
+            length = draw(st.one_of(st.none(), st.integers(0, 400)))
+            rows.append(
+                placement(
+                    person,
+                    Doelgroep=draw(st.sampled_from(BLOCKS)),
+                    Startdatum=start,
+                    Einddatum=None if length is None else start + timedelta(days=length),
+                    **{
+                        "Uren per week": draw(st.integers(8, 36)),
+                        "Statushouder": draw(st.sampled_from(["ja", "nee"])),
+                    },
+                )
+            )
+        invoices = [
+            purchase(
+                f"F-{next(invoice_numbers)}", Factuurdatum=date(2025, 1, 1) + timedelta(days=day)
+            )
+            for day in draw(st.lists(st.integers(0, 700), max_size=2))
+        ]
+        files.append({"placements": rows, "purchases": invoices})
+    return files
+
+
+def _figures(home: Home) -> list[tuple[str, float, float, dict[str, float]]]:
+    document = app.summary(home, Quarter(2026, 2))
+    return [
+        (c["contract_id"], c["realized_to_date"], c["realized_quarter"], c["by_block"])
+        for c in document["contracts"]
+    ]
+
+
+def _home(root: Path, name: str) -> Home:
+    home = Home(root / name)
+    app.init_home(home)
+    write_register(home.root / "contracts.xlsx", [contract_row("TW-2025-001")])
+    return home
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(submissions())
+def test_same_totals_in_any_order_and_when_processed_again(files: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        written = [
+            write_submission(root / "files" / f"{index}.xlsx", contract_id="TW-2025-001", **content)
+            for index, content in enumerate(files)
+        ]
+        forward, backward = _home(root, "forward"), _home(root, "backward")
+        for position, path in enumerate(written):
+            shutil.copy(path, forward.inbox / f"{position:02d}-{path.name}")
+            shutil.copy(path, backward.inbox / f"{len(written) - position:02d}-{path.name}")
+        ingest_inbox(home=str(forward.root), as_of=date(2026, 7, 1))
+        ingest_inbox(home=str(backward.root), as_of=date(2026, 7, 1))
+        assert _figures(forward) == _figures(backward)
+
+        before = _figures(forward)
+        for path in written:  # the same bytes again, and the same rows in new bytes
+            shutil.copy(path, forward.inbox / f"again-{path.name}")
+            write_submission(
+                forward.inbox / f"resaved-{path.name}",
+                contract_id="TW-2025-001",
+                **files[written.index(path)],
+            )
+        ingest_inbox(home=str(forward.root), as_of=date(2026, 7, 1))
+        assert _figures(forward) == before
