@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.feedback import ArchivedWorkbook, write_feedback_for
 from flows.filing import (
     InboxFile,
     copy_durably,
@@ -33,8 +34,8 @@ from ledger.files import (
     stored_paths,
 )
 from ledger.lines import known_evidence, record_lines
-from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
-from parsers.submission import ParsedWorkbook, parse_submission_workbook
+from parsers import Parsed, read_submission
+from parsers.submission import ParsedWorkbook
 from parsers.workbook import WORKBOOK_SUFFIXES, ReadLimits
 from rulesets import Ruleset
 from sroi.contracts import Contract
@@ -45,8 +46,6 @@ from validators.lines import LineStatus
 from validators.register import Register
 from validators.submission import CheckedSubmission, validate_submission
 from valuation.components import ValuedLine, value_lines
-
-Parsed = ParsedWorkbook | InvoiceFields
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,7 @@ class FileResult:
     rejected: int = 0
     pending: int = 0
     unchanged: int = 0
+    file_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,18 +103,10 @@ def hash_file(path: Path) -> str:
 
 @task(cache_policy=NO_CACHE)
 def parse_file(path: Path, limits: ReadLimits) -> Parsed | Rejection:
-    suffix = path.suffix.lower()
     try:
-        if suffix in WORKBOOK_SUFFIXES:
-            return parse_submission_workbook(path, limits)
-        if suffix == ".pdf":
-            return read_invoice_pdf(path, limits)
+        return read_submission(path, limits)
     except FileRejected as rejected:
         return Rejection(rejected.reason_nl)
-    return Rejection(
-        f"bestandstype '{suffix or '(geen)'}' wordt niet verwerkt; lever Excel (.xlsx, .xlsm, "
-        ".xls, .ods) of PDF-facturen aan"
-    )
 
 
 def _contract_by_folder(
@@ -237,6 +229,7 @@ def store_submission(
         rejected=counts[LineStatus.REJECTED],
         pending=counts[LineStatus.PENDING],
         unchanged=checked.unchanged,
+        file_id=record.id,
     )
 
 
@@ -333,6 +326,23 @@ def process_file_safely(run: RunContext, file: InboxFile) -> FileResult:
         return _quarantine(run, InboxItem(file, sha256_of(file.path)), reason)
 
 
+@task(cache_policy=NO_CACHE)
+def write_feedback(run: RunContext, results: list[FileResult], as_of: date) -> list[Path]:
+    """Annotated copies of the archived workbooks for the contractors."""
+    archived = [
+        ArchivedWorkbook(result.file_id, result.contract_id, result.stored_path, result.unchanged)
+        for result in results
+        if result.status == FileStatus.ARCHIVED
+        and result.file_id is not None
+        and result.contract_id is not None
+        and Path(result.stored_path).suffix.lower() in WORKBOOK_SUFFIXES
+    ]
+    written, problems = write_feedback_for(run.workspace, run.register, archived, as_of)
+    for problem in problems:
+        get_run_logger().warning("terugkoppeling niet geschreven: %s", problem)
+    return written
+
+
 @flow(name="sroi-ingest", persist_result=False, validate_parameters=True)
 def ingest_inbox(home: str, as_of: date) -> RunReport:
     """Process every file in the inbox once; each ends in archive/ or quarantine/."""
@@ -349,6 +359,7 @@ def ingest_inbox(home: str, as_of: date) -> RunReport:
         run = RunContext(workspace, register, run_id)
         files = read_inbox(workspace.home.inbox)
         results = [process_file_safely(run, file) for file in files]
+        write_feedback(run, results, as_of)
         with workspace.ledger.transaction() as session:
             finish_run(session, run_id, len(results))
         return RunReport(as_of, results, problems)

@@ -201,3 +201,13 @@ def approve_line(session: Session, line_id: int, by: str) -> LineRecord:
         raise LookupError(f"line {stored[0]} vanished")
     new.approved_at = _now()
     return new
+
+
+def records_of_file(session: Session, file_id: int) -> list[LineRecord]:
+    """Every line a file added, also versions replaced since, in row order."""
+    query = (
+        select(LineRecord)
+        .where(LineRecord.file_id == file_id)
+        .order_by(LineRecord.source_sheet, LineRecord.source_row, LineRecord.id)
+    )
+    return list(session.scalars(query))

@@ -60,6 +60,8 @@ class RawTable:
     skipped_rows: list[int] = field(default_factory=list)
     """Rows under the header that are notes or totals, not data (1-based)."""
     date1904: bool = False
+    last_column: int = 0
+    """1-based index of the last filled cell of the header row (where feedback columns go)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,10 @@ def extract_table(grid: SheetGrid, spec: TableSpec, file: Path | str) -> RawTabl
         rows=rows,
         skipped_rows=skipped,
         date1904=grid.date1904,
+        last_column=max(
+            (column + 1 for column, value in enumerate(header_cells) if not is_blank(value)),
+            default=0,
+        ),
     )
 
 

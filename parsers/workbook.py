@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import python_calamine
+from defusedxml import ElementTree as SafeElementTree
+from defusedxml.common import DefusedXmlException
 
 from parsers.grid import SheetGrid
 from sroi.errors import UnreadableFile
@@ -19,6 +24,8 @@ from sroi.errors import UnreadableFile
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_MEGABYTE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class ReadLimits:
     """Bounds on the cost of one file; beyond them the file is quarantined, not read."""
 
     max_bytes: int = 50 * 1024 * 1024
+    max_unpacked_bytes: int = 300 * 1024 * 1024
+    """What the parts of an xlsx/xlsm/ods may unpack to (a zip bomb is a few KB on disk)."""
     max_rows_per_sheet: int = 20_000
     max_pdf_pages: int = 30
 
@@ -49,6 +58,72 @@ def _check_signature(path: Path) -> None:
         raise UnreadableFile(
             f"het bestand is geen geldig Excel-bestand, al heet het {path.suffix}", path=path
         )
+    if head.startswith(_OLE_MAGIC) and path.suffix.lower() in {".xlsx", ".xlsm"}:
+        # A password-protected xlsx is an OLE container holding an 'EncryptedPackage' stream.
+        if _ENCRYPTED_PACKAGE in path.read_bytes():
+            raise UnreadableFile(
+                "het bestand is beveiligd met een wachtwoord; stuur het zonder wachtwoord",
+                path=path,
+            )
+        raise UnreadableFile(
+            f"het bestand is geen geldig {path.suffix}-bestand (oud Excel-formaat met de "
+            "verkeerde extensie?); sla het op als .xlsx",
+            path=path,
+        )
+
+
+def check_container(path: Path, limits: ReadLimits) -> bool:
+    """Bounds an xlsx/xlsm/ods before it is read: unpacked size and rows with data per sheet.
+    Returns whether the workbook counts dates from 1904 (old Mac Excel)."""
+    if not zipfile.is_zipfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = {info.filename.replace("\\", "/"): info for info in archive.infolist()}
+            unpacked = sum(info.file_size for info in parts.values())
+            if unpacked > limits.max_unpacked_bytes:
+                raise UnreadableFile(
+                    f"het bestand pakt uit tot {unpacked // _MEGABYTE} MB (maximaal "
+                    f"{limits.max_unpacked_bytes // _MEGABYTE} MB) en wordt niet gelezen",
+                    path=path,
+                )
+            for name, info in parts.items():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    _check_sheet_rows(archive, info, limits, path)
+            workbook = parts.get("xl/workbook.xml")
+            return workbook is not None and _uses_1904(archive.read(workbook))
+    except (zipfile.BadZipFile, ParseError, DefusedXmlException, EOFError) as error:
+        raise UnreadableFile(
+            "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen", path=path
+        ) from error
+
+
+def _check_sheet_rows(
+    archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: ReadLimits, path: Path
+) -> None:
+    """Streams the sheet XML and stops at the first row with data beyond the limit, so a sheet
+    with a value on row 1,048,576 costs little. Formatted but empty rows do not count."""
+    row_has_data = False
+    with archive.open(part) as stream:
+        for _, element in SafeElementTree.iterparse(stream, events=("end",)):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag in {"v", "is"}:
+                row_has_data = True
+            elif tag == "row":
+                number = int(element.get("r", "0") or 0)
+                if row_has_data and number > limits.max_rows_per_sheet:
+                    raise UnreadableFile(
+                        f"een blad heeft gegevens op rij {number}; maximaal "
+                        f"{limits.max_rows_per_sheet} rijen per blad worden verwerkt",
+                        path=path,
+                    )
+                row_has_data = False
+                element.clear()
+
+
+def _uses_1904(workbook_xml: bytes) -> bool:
+    match = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"", workbook_xml)
+    return match is not None
 
 
 def read_workbook(path: Path, limits: ReadLimits) -> list[SheetGrid]:
@@ -57,6 +132,7 @@ def read_workbook(path: Path, limits: ReadLimits) -> list[SheetGrid]:
     if path.suffix.lower() == ".csv":
         return [_read_csv(path)]
     _check_signature(path)
+    date1904 = check_container(path, limits)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as error:
@@ -71,12 +147,16 @@ def read_workbook(path: Path, limits: ReadLimits) -> list[SheetGrid]:
             continue
         if metadata.visible != python_calamine.SheetVisibleEnum.Visible:
             continue
-        grids.append(_read_sheet(workbook, metadata.name, path, limits))
+        grids.append(_read_sheet(workbook, metadata.name, path, limits, date1904))
     return grids
 
 
 def _read_sheet(
-    workbook: python_calamine.CalamineWorkbook, name: str, path: Path, limits: ReadLimits
+    workbook: python_calamine.CalamineWorkbook,
+    name: str,
+    path: Path,
+    limits: ReadLimits,
+    date1904: bool,
 ) -> SheetGrid:
     try:
         sheet = workbook.get_sheet_by_name(name)
@@ -91,7 +171,7 @@ def _read_sheet(
         raise UnreadableFile(
             f"blad '{name}' is beschadigd en kan niet worden gelezen", path=path
         ) from error
-    return SheetGrid(name=name, rows=rows)
+    return SheetGrid(name=name, rows=rows, date1904=date1904)
 
 
 def _read_csv(path: Path) -> SheetGrid:

@@ -16,14 +16,12 @@ from jinja2 import Environment
 from reporting.render import render_html, template_environment, write_document
 from rulesets.model import block_sort_key
 from sroi.dutch import short_number_nl
-from sroi.periods import Quarter
 from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
 from valuation.accrual import StoredLine
 from valuation.portfolio import ContractValuation, MunicipalValuation, PortfolioValuation
 from valuation.progress import ContractStatus
 
 _ZERO = Decimal(0)
-LINE_STATUS_NL = {"accepted": "geaccepteerd", "rejected": "afgewezen", "pending": "in behandeling"}
 
 
 @dataclass(frozen=True)
@@ -49,10 +47,6 @@ class ReportInputs:
     quarantined: Sequence[tuple[str, str]]
     register_problems: Sequence[str]
     generated: date
-
-
-def quarter_nl(quarter: Quarter) -> str:
-    return f"{quarter.number}e kwartaal {quarter.year}"
 
 
 def contract_figures(valuation: ContractValuation) -> Figures:
@@ -127,7 +121,7 @@ def _line_rows(valuation: ContractValuation, lines: Sequence[StoredLine]) -> lis
             {
                 "line_id": stored.line_id,
                 "status": line.status.value,
-                "status_nl": LINE_STATUS_NL[line.status.value],
+                "status_nl": line.status.label_nl,
                 "block_code": line.block_code,
                 "subject": _subject(stored),
                 "source": line.provenance.describe_nl(),
@@ -151,9 +145,7 @@ def _contract_context(valuation: ContractValuation, inputs: ReportInputs) -> dic
     quarters = []
     for quarter, amount in valuation.by_quarter.items():
         cumulative += amount
-        quarters.append(
-            {"quarter": quarter_nl(quarter), "amount": amount, "cumulative": cumulative}
-        )
+        quarters.append({"quarter": quarter.label_nl, "amount": amount, "cumulative": cumulative})
     notes = list(valuation.warnings)
     if not ruleset.complete:
         notes.append(
@@ -222,7 +214,7 @@ def write_quarter_reports(
     folder = reports_root / str(portfolio.quarter)
     common = {
         "quarter": str(portfolio.quarter),
-        "quarter_nl": quarter_nl(portfolio.quarter),
+        "quarter_nl": portfolio.quarter.label_nl,
         "as_of": portfolio.as_of,
         "generated": inputs.generated,
     }

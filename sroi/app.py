@@ -16,12 +16,14 @@ from ledger.files import FileStatus, file_counts
 from ledger.lines import approve_line as ledger_approve_line
 from ledger.lines import current_records, stored_lines
 from ledger.schema import FileRecord
-from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
-from parsers.submission import parse_submission_workbook
+from parsers import read_submission
+from parsers.invoice_pdf import InvoiceFields
+from parsers.submission import ParsedWorkbook
 from parsers.workbook import WORKBOOK_SUFFIXES, ReadLimits
 from reporting.quarter import ReportInputs, write_quarter_reports
 from reporting.render import template_environment
 from reporting.summary import money, summary_document
+from rulesets import Ruleset
 from sroi.blank_register import write_blank_register
 from sroi.errors import ConfigError, FileRejected, UserError
 from sroi.home import Home
@@ -41,6 +43,7 @@ SETTINGS_EXAMPLE = """\
 #
 # [limits]
 # max_file_megabytes = 50      # larger inbox files go to quarantine
+# max_unpacked_megabytes = 300 # what an xlsx may unpack to (guards against zip bombs)
 # max_rows_per_sheet = 20000
 # max_pdf_pages = 30
 """
@@ -197,6 +200,46 @@ def contract_lines(home: Home, contract_id: str, quarter: Quarter) -> list[dict[
         workspace.close()
 
 
+def write_submission_template(
+    home: Home, output: Path, contract_id: str | None, ruleset_ref: str | None
+) -> tuple[Path, str]:
+    """The blank workbook for a contractor: for a registered contract (its ruleset, its number
+    filled in), or for a ruleset. Without either, the one ruleset all contracts use."""
+    from sroi.template import write_template  # noqa: PLC0415 - only this command needs it
+
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"{output}: the template is an .xlsx file")
+    home.require_exists()
+    workspace = open_workspace(home)
+    try:
+        contract = None
+        if contract_id is not None:
+            contract = workspace.load_register().get(contract_id)
+            if contract is None:
+                raise UserError(f"contract {contract_id!r} is not (validly) in the register")
+            ruleset = workspace.catalog.by_id(contract.ruleset_id)
+        elif ruleset_ref is not None:
+            try:
+                ruleset = workspace.catalog.resolve(ruleset_ref, date.today())
+            except KeyError as error:
+                raise UserError(str(error.args[0])) from error
+        else:
+            ruleset = _the_only_ruleset(workspace)
+        if ruleset is None:
+            raise UserError("no ruleset for this template")
+        return write_template(output, ruleset, contract), ruleset.id
+    finally:
+        workspace.close()
+
+
+def _the_only_ruleset(workspace: Workspace) -> Ruleset | None:
+    in_use = {contract.ruleset_id for contract in workspace.load_register().contracts}
+    if len(in_use) != 1:
+        known = ", ".join(ruleset.id for ruleset in workspace.catalog.rulesets)
+        raise UserError(f"choose --contract ID or --ruleset ({known})")
+    return workspace.catalog.by_id(in_use.pop())
+
+
 @dataclass(frozen=True)
 class Approval:
     line_id: int
@@ -240,41 +283,41 @@ def _invoice_document(fields: InvoiceFields) -> dict[str, Any]:
     }
 
 
+def _workbook_document(parsed: ParsedWorkbook) -> dict[str, Any]:
+    return {
+        "kind": "workbook",
+        "sheets": [
+            {
+                "name": sheet.name,
+                "table": sheet.kind.value if sheet.kind else None,
+                "header_row": sheet.header_row,
+                "columns": sheet.columns,
+                "rows": sheet.rows,
+                "note": sheet.note,
+            }
+            for sheet in parsed.sheets
+        ],
+    }
+
+
 def inspect_file(path: Path, home: Home | None) -> dict[str, Any]:
     """What the parsers read from one file, without touching the ledger."""
     if not path.is_file():
         raise UserError(f"no such file: {path}")
-    limits = ReadLimits()
     document: dict[str, Any] = {"file": path.name}
-    suffix = path.suffix.lower()
     try:
-        if suffix == ".pdf":
-            document |= _invoice_document(read_invoice_pdf(path, limits))
-            contract_ref = None
-        elif suffix in WORKBOOK_SUFFIXES:
-            parsed = parse_submission_workbook(path, limits)
-            contract_ref = parsed.contract_ref
-            document |= {
-                "kind": "workbook",
-                "sheets": [
-                    {
-                        "name": sheet.name,
-                        "table": sheet.kind.value if sheet.kind else None,
-                        "header_row": sheet.header_row,
-                        "columns": sheet.columns,
-                        "rows": sheet.rows,
-                        "note": sheet.note,
-                    }
-                    for sheet in parsed.sheets
-                ],
-            }
-        else:
-            raise UserError(f"{path.name}: not a workbook or PDF")
+        parsed = read_submission(path, ReadLimits())
     except FileRejected as rejected:
-        return document | {
-            "kind": "pdf" if suffix == ".pdf" else "workbook",
-            "error": rejected.reason_nl,
-        }
+        kind = "invoice" if path.suffix.lower() == ".pdf" else "workbook"
+        if path.suffix.lower() not in {".pdf", *WORKBOOK_SUFFIXES}:
+            kind = "other"
+        return document | {"kind": kind, "error": rejected.reason_nl}
+    if isinstance(parsed, ParsedWorkbook):
+        document |= _workbook_document(parsed)
+        contract_ref = parsed.contract_ref
+    else:
+        document |= _invoice_document(parsed)
+        contract_ref = None
     document["contract"] = _registered_contract(home, path, contract_ref)
     return document
 

@@ -209,6 +209,27 @@ def approve(line_id: int, approver: str, home_dir: Path | None) -> None:
 
 
 @cli.command()
+@click.option("--contract", "contract_id", default=None, help="Fill in this contract's number.")
+@click.option("--ruleset", "ruleset_ref", default=None, help="Ruleset id or family, e.g. twente.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the .xlsx.",
+)
+@home_option
+def template(
+    contract_id: str | None, ruleset_ref: str | None, output: Path, home_dir: Path | None
+) -> None:
+    """Blank submission workbook for a contractor, with drop-down lists of target groups."""
+    path, ruleset_id = app.write_submission_template(
+        Home.resolve(home_dir), output, contract_id, ruleset_ref
+    )
+    click.echo(f"template ({ruleset_id}) written to {path}")
+
+
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @home_option

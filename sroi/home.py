@@ -30,6 +30,7 @@ class LimitSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_file_megabytes: float = Field(default=50, gt=0)
+    max_unpacked_megabytes: float = Field(default=300, gt=0)
     max_rows_per_sheet: int = Field(default=20_000, gt=0)
     max_pdf_pages: int = Field(default=30, gt=0)
 

@@ -30,6 +30,12 @@ class Quarter:
     def of(cls, day: date) -> Quarter:
         return cls(day.year, (day.month - 1) // 3 + 1)
 
+    @classmethod
+    def last_completed(cls, day: date) -> Quarter:
+        """The quarter being reported on at `day`: submissions for Q3 arrive in October."""
+        current = cls.of(day)
+        return current if day == current.last_day else current.previous()
+
     @property
     def first_day(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
@@ -50,6 +56,11 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
+
+    @property
+    def label_nl(self) -> str:
+        """'3e kwartaal 2026'."""
+        return f"{self.number}e kwartaal {self.year}"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Workspace:
         limits = self.settings.limits
         return ReadLimits(
             max_bytes=int(limits.max_file_megabytes * 1024 * 1024),
+            max_unpacked_bytes=int(limits.max_unpacked_megabytes * 1024 * 1024),
             max_rows_per_sheet=limits.max_rows_per_sheet,
             max_pdf_pages=limits.max_pdf_pages,
         )

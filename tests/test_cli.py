@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.builders import (
     contract_row,
@@ -275,3 +276,35 @@ def test_a_normal_run_in_local_mode_prints_a_clean_log(tmp_path: Path) -> None:
     )
     assert (home / ".prefect" / "prefect.db").is_file()
     assert (home / ".prefect" / "server.log").is_file()
+
+
+def test_template_for_a_registered_contract(processed_home: Path, prefect_api: str) -> None:
+    output = processed_home / "sjabloon.xlsx"
+    result = sroi(
+        "template",
+        "--contract",
+        "tw-2025-001",
+        "-o",
+        str(output),
+        "--home",
+        str(processed_home),
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"template (twente-2016) written to {output}"
+    workbook = load_workbook(output)
+    assert workbook["Plaatsingen"]["B2"].value == "TW-2025-001"
+    assert workbook["Lijsten"].sheet_state == "hidden"
+    missing = sroi(
+        "template",
+        "-o",
+        str(output),
+        "--ruleset",
+        "utrecht",
+        "--home",
+        str(processed_home),
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert missing.returncode == 2 and "onbekende regeling 'utrecht'" in missing.stderr

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from flows.ingest import ingest_inbox
 from ledger.database import open_ledger
@@ -178,3 +179,26 @@ def test_a_failure_while_storing_leaves_nothing_counted(home: Home) -> None:
         assert file_counts(session) == {"archived": 0, "duplicates": 0, "quarantined": 1}
     ledger.close()
     assert inbox_files(home) == []
+
+
+def test_each_archived_workbook_gets_an_annotated_copy_for_the_contractor(home: Home) -> None:
+    write_submission(
+        home.inbox / "TW-2025-001" / "q2.xlsx",
+        contract_id="TW-2025-001",
+        placements=[placement(BSN[0]), placement("123456789")],
+    )
+    (home.inbox / "TW-2025-001" / "kapot.xlsx").write_bytes(b"PK\x03\x04 kapot")
+    run(home, date(2025, 7, 15))
+    feedback = home.feedback / "TW-2025-001"
+    assert sorted(p.name for p in feedback.iterdir()) == ["q2 - terugkoppeling.xlsx"]
+    workbook = load_workbook(feedback / "q2 - terugkoppeling.xlsx")
+    sheet = workbook["Plaatsingen"]
+    status_column = next(c.column for c in sheet[5] if c.value == "Status")
+    assert sheet.cell(6, status_column).value == "geaccepteerd"
+    assert sheet.cell(7, status_column).value == "afgewezen"
+    assert sheet.cell(7, status_column + 1).value == "BSN is ongeldig (elfproef mislukt)"
+    rows = workbook["Samenvatting"].iter_rows(values_only=True)
+    summary = {row[0]: row[1] for row in rows if row[0]}
+    assert summary["Kwartaal"] == "2e kwartaal 2025"
+    assert summary["Geaccepteerd"] == 1 and summary["Afgewezen"] == 1
+    assert summary["Waarde dit kwartaal"] == pytest.approx(40000 * 91 / 365, abs=0.01)  # Q2 only

@@ -28,6 +28,13 @@ class LineStatus(StrEnum):
     REJECTED = "rejected"
     PENDING = "pending"
 
+    @property
+    def label_nl(self) -> str:
+        """The word coordinators and contractors read in reports and feedback."""
+        return {"accepted": "geaccepteerd", "rejected": "afgewezen", "pending": "in behandeling"}[
+            self.value
+        ]
+
 
 @dataclass(frozen=True)
 class PlacementFacts:
