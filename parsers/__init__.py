@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
 from parsers.submission import ParsedWorkbook, parse_submission_workbook
@@ -12,9 +17,48 @@ from sroi.errors import UnreadableFile
 Parsed = ParsedWorkbook | InvoiceFields
 
 
+class _TimeUp(BaseException):
+    """Raised inside the reader by the alarm; turned into a Dutch reason below. A
+    BaseException, like KeyboardInterrupt, so that no library's `except Exception` (pdfplumber
+    wraps every error as a damaged PDF) can swallow it."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """An alarm that interrupts reading after `seconds`. Signals reach only the main thread of
+    a Unix process; elsewhere the size, row and page limits are the bound."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def interrupt(_signal: int, _frame: FrameType | None) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def read_submission(path: Path, limits: ReadLimits) -> Parsed:
     """Entry of the parse stage. Raises FileRejected with a Dutch reason for a file that cannot
     be used (wrong type, corrupt, empty, over a limit, no recognisable table or amount)."""
+    try:
+        with _time_limit(limits.max_seconds):
+            return _read(path, limits)
+    except _TimeUp as error:
+        raise UnreadableFile(
+            f"het lezen van het bestand duurde langer dan {limits.max_seconds:g} seconden; "
+            "het is te groot of te ingewikkeld",
+            path=path,
+        ) from error
+
+
+def _read(path: Path, limits: ReadLimits) -> Parsed:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return parse_submission_workbook(path, limits)

@@ -37,6 +37,8 @@ class ReadLimits:
     """What the parts of an xlsx/xlsm/ods may unpack to (a zip bomb is a few KB on disk)."""
     max_rows_per_sheet: int = 20_000
     max_pdf_pages: int = 30
+    max_seconds: float = 120
+    """Reading one file may take this long (enforced where the process can be interrupted)."""
 
 
 def check_size(path: Path, limits: ReadLimits) -> None:

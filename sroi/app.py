@@ -46,6 +46,7 @@ SETTINGS_EXAMPLE = """\
 # max_unpacked_megabytes = 300 # what an xlsx may unpack to (guards against zip bombs)
 # max_rows_per_sheet = 20000
 # max_pdf_pages = 30
+# max_seconds_per_file = 120   # reading one file may take this long
 """
 
 

@@ -33,6 +33,7 @@ class LimitSettings(BaseModel):
     max_unpacked_megabytes: float = Field(default=300, gt=0)
     max_rows_per_sheet: int = Field(default=20_000, gt=0)
     max_pdf_pages: int = Field(default=30, gt=0)
+    max_seconds_per_file: float = Field(default=120, gt=0)
 
 
 class Settings(BaseModel):

@@ -38,6 +38,7 @@ class Workspace:
             max_unpacked_bytes=int(limits.max_unpacked_megabytes * 1024 * 1024),
             max_rows_per_sheet=limits.max_rows_per_sheet,
             max_pdf_pages=limits.max_pdf_pages,
+            max_seconds=limits.max_seconds_per_file,
         )
 
     def load_register(self) -> Register:

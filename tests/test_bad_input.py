@@ -13,11 +13,15 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from flows.ingest import ingest_inbox
+from parsers import read_submission
 from parsers.columns import TableKind
 from parsers.submission import parse_submission_workbook
 from parsers.workbook import ReadLimits, read_workbook
+from sroi import app
 from sroi.errors import UnreadableFile
-from tests.builders import placement, valid_bsns, write_submission
+from sroi.home import Home
+from tests.builders import contract_row, placement, valid_bsns, write_register, write_submission
 from tests.conftest import REALDATA
 from validators.conversion import convert_table
 from validators.schemas import PLACEMENT_TYPES
@@ -119,3 +123,27 @@ def test_a_truncated_workbook_is_corrupt(tmp_path: Path) -> None:
     cut = tmp_path / "half.xlsx"
     cut.write_bytes(whole[: len(whole) // 2])
     assert "beschadigd" in reason(cut)
+
+
+def test_reading_is_bounded_in_time(tmp_path: Path) -> None:
+    path = REALDATA / "messytables" / "large.xlsx"  # 8,547 rows; well over a millisecond
+    assert "duurde langer dan 0.001 seconden" in reason_of_any(path, ReadLimits(max_seconds=0.001))
+
+
+def reason_of_any(path: Path, limits: ReadLimits) -> str:
+    with pytest.raises(UnreadableFile) as error:
+        read_submission(path, limits)
+    return error.value.reason_nl
+
+
+@pytest.mark.slow
+def test_the_time_limit_holds_inside_the_flow(tmp_path: Path, prefect_api: str) -> None:
+    home = Home(tmp_path / "home")
+    app.init_home(home)
+    home.settings_file.write_text("[limits]\nmax_seconds_per_file = 0.001\n", encoding="utf-8")
+    write_register(home.root / "contracts.xlsx", [contract_row("TW-2025-001")])
+    shutil.copy(REALDATA / "messytables" / "large.xlsx", home.inbox / "TW-2025-001.xlsx")
+    report = ingest_inbox(home=str(home.root), as_of=date(2025, 10, 1))
+    (result,) = report.files
+    assert result.status == "quarantined"
+    assert "duurde langer dan 0.001 seconden" in (result.reason or "")

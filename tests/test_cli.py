@@ -21,6 +21,7 @@ from tests.builders import (
     write_register,
     write_submission,
 )
+from tests.conftest import REALDATA
 
 pytestmark = pytest.mark.slow
 SROI = [sys.executable, "-m", "sroi.cli"]
@@ -308,3 +309,32 @@ def test_template_for_a_registered_contract(processed_home: Path, prefect_api: s
         cwd=processed_home,
     )
     assert missing.returncode == 2 and "onbekende regeling 'utrecht'" in missing.stderr
+
+
+def test_inspect_json_reads_a_real_dutch_invoice(tmp_path: Path, prefect_api: str) -> None:
+    invoice = REALDATA / "invoice2data" / "coolblue1.pdf"
+    result = sroi("inspect", str(invoice), "--json", api=prefect_api, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert {
+        key: document[key]
+        for key in (
+            "kind",
+            "invoice_number",
+            "invoice_date",
+            "total",
+            "amount_excl_vat",
+            "vat",
+            "kvk",
+            "vat_number",
+        )
+    } == {
+        "kind": "invoice",
+        "invoice_number": "993548900",
+        "invoice_date": "2014-04-19",
+        "total": 717.97,
+        "amount_excl_vat": 593.36,
+        "vat": 124.61,
+        "kvk": "24330087",
+        "vat_number": "NL810433941B01",
+    }

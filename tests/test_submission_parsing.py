@@ -10,9 +10,10 @@ from openpyxl import Workbook
 
 from parsers.columns import TableKind
 from parsers.submission import parse_submission_workbook
-from parsers.workbook import ReadLimits
+from parsers.workbook import ReadLimits, read_workbook
 from sroi.errors import NoEvidenceFound, UnreadableFile
-from tests.builders import placement, purchase, valid_bsns, write_submission
+from tests.builders import placement, purchase, valid_bsns, write_ods, write_submission
+from tests.conftest import REALDATA
 
 LIMITS = ReadLimits()
 BSN = valid_bsns(3)
@@ -129,3 +130,37 @@ def test_row_limit_bounds_the_cost(tmp_path: Path) -> None:
     workbook.save(path)
     with pytest.raises(UnreadableFile, match="maximaal 50"):
         parse_submission_workbook(path, ReadLimits(max_rows_per_sheet=50))
+
+
+def test_opendocument_spreadsheet(tmp_path: Path) -> None:
+    path = write_ods(
+        tmp_path / "libreoffice.ods",
+        {
+            "Plaatsingen": [
+                ["SROI-verantwoording"],
+                ["Contractnummer", "TW-2025-001"],
+                [],
+                ["BSN", "Geboortedatum", "Doelgroep", "Startdatum", "Uren per week"],
+                [BSN[0], date(1980, 1, 1), "WIA", date(2025, 4, 1), 24],
+                [BSN[1], "01-02-1990", "Wajong", "1 mei 2025", "32,5"],
+            ]
+        },
+    )
+    parsed = parse_submission_workbook(path, LIMITS)
+    assert parsed.contract_ref == "TW-2025-001"
+    (table,) = parsed.tables
+    assert table.header_row == 4
+    assert [row.cells["start_date"] for row in table.rows] == [date(2025, 4, 1), "1 mei 2025"]
+
+
+def test_macro_workbook_xlsm(tmp_path: Path) -> None:
+    path = write_submission(
+        tmp_path / "met-macro.xlsm", contract_id="TW-1", placements=[placement(BSN[0])]
+    )
+    assert parse_submission_workbook(path, LIMITS).line_count == 1
+
+
+def test_legacy_xls_is_read() -> None:
+    grids = read_workbook(REALDATA / "readxl" / "deaths.xls", LIMITS)
+    assert [grid.name for grid in grids] == ["arts", "other"]
+    assert grids[0].rows[4][:2] == ["Name", "Profession"]
