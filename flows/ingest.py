@@ -34,9 +34,9 @@ from ledger.files import (
     stored_paths,
 )
 from ledger.lines import known_evidence, record_lines
-from parsers import Parsed, read_submission
+from parsers import Parsed, file_kind, read_submission
 from parsers.submission import ParsedWorkbook
-from parsers.workbook import WORKBOOK_SUFFIXES, ReadLimits
+from parsers.workbook import ReadLimits
 from rulesets import Ruleset
 from sroi.contracts import Contract
 from sroi.errors import FileRejected
@@ -171,11 +171,6 @@ def _relative(workspace: Workspace, path: Path) -> str:
     return path.relative_to(workspace.home.root).as_posix()
 
 
-def _file_kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return "invoice" if suffix == ".pdf" else "workbook" if suffix in WORKBOOK_SUFFIXES else "other"
-
-
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def store_submission(
     run: RunContext,
@@ -200,7 +195,7 @@ def store_submission(
             original_name=file.name,
             inbox_path=file.relative,
             contract_id=contract.contract_id,
-            kind=_file_kind(file.path),
+            kind=file_kind(file.path),
             status=FileStatus.ARCHIVED,
             reason=None,
             stored_path=_relative(workspace, destination),
@@ -258,7 +253,7 @@ def set_aside(
             original_name=file.name,
             inbox_path=file.relative,
             contract_id=contract_id,
-            kind=_file_kind(file.path),
+            kind=file_kind(file.path),
             status=status,
             reason=reason,
             stored_path=_relative(workspace, destination),
@@ -335,7 +330,7 @@ def write_feedback(run: RunContext, results: list[FileResult], as_of: date) -> l
         if result.status == FileStatus.ARCHIVED
         and result.file_id is not None
         and result.contract_id is not None
-        and Path(result.stored_path).suffix.lower() in WORKBOOK_SUFFIXES
+        and file_kind(Path(result.stored_path)) == "workbook"
     ]
     written, problems = write_feedback_for(run.workspace, run.register, archived, as_of)
     for problem in problems:

@@ -44,6 +44,14 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def file_kind(path: Path) -> str:
+    """What a file is taken for by its name: 'invoice', 'workbook' or 'other'."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "invoice"
+    return "workbook" if suffix in WORKBOOK_SUFFIXES else "other"
+
+
 def read_submission(path: Path, limits: ReadLimits) -> Parsed:
     """Entry of the parse stage. Raises FileRejected with a Dutch reason for a file that cannot
     be used (wrong type, corrupt, empty, over a limit, no recognisable table or amount)."""

@@ -65,19 +65,16 @@ def contract_figures(valuation: ContractValuation) -> Figures:
     )
 
 
-def _weighted(parts: Sequence[tuple[ContractValuation, Decimal]]) -> Figures:
-    def total(pick: Any) -> Decimal:
-        return sum((pick(valuation) * share for valuation, share in parts), _ZERO)
-
+def shared_figures(shared: MunicipalValuation) -> Figures:
     return Figures(
-        obligation=total(lambda v: v.obligation.obligation),
-        discount=total(lambda v: v.obligation.discount),
-        net_obligation=total(lambda v: v.obligation.net_obligation),
-        realized_quarter=total(lambda v: v.realized_quarter),
-        realized_to_date=total(lambda v: v.realized_to_date),
-        expected_to_date=total(lambda v: v.expected_to_date),
-        remaining=total(lambda v: v.remaining),
-        fine=total(lambda v: v.fine),
+        obligation=shared.obligation,
+        discount=shared.discount,
+        net_obligation=shared.net_obligation,
+        realized_quarter=shared.realized_quarter,
+        realized_to_date=shared.realized_to_date,
+        expected_to_date=shared.expected_to_date,
+        remaining=shared.remaining,
+        fine=shared.fine,
     )
 
 
@@ -167,7 +164,7 @@ def _contract_context(valuation: ContractValuation, inputs: ReportInputs) -> dic
 def _municipality_context(municipal: MunicipalValuation) -> dict[str, Any]:
     return {
         "municipality": municipal.municipality,
-        "figures": _weighted(municipal.contracts),
+        "figures": shared_figures(municipal),
         "rows": [_contract_row(valuation, share) for valuation, share in municipal.contracts],
     }
 
@@ -176,7 +173,11 @@ def _region_context(inputs: ReportInputs) -> dict[str, Any]:
     portfolio = inputs.portfolio
     statuses = Counter(valuation.status for valuation in portfolio.contracts)
     return {
-        "figures": _weighted([(valuation, Decimal(1)) for valuation in portfolio.contracts]),
+        "figures": shared_figures(
+            MunicipalValuation(
+                "regio", [(valuation, Decimal(1)) for valuation in portfolio.contracts]
+            )
+        ),
         "contract_rows": [_contract_row(v, Decimal(1)) for v in portfolio.contracts],
         "municipality_rows": [
             {

@@ -16,10 +16,10 @@ from ledger.files import FileStatus, file_counts
 from ledger.lines import approve_line as ledger_approve_line
 from ledger.lines import current_records, stored_lines
 from ledger.schema import FileRecord
-from parsers import read_submission
+from parsers import file_kind, read_submission
 from parsers.invoice_pdf import InvoiceFields
 from parsers.submission import ParsedWorkbook
-from parsers.workbook import WORKBOOK_SUFFIXES, ReadLimits
+from parsers.workbook import ReadLimits
 from reporting.quarter import ReportInputs, write_quarter_reports
 from reporting.render import template_environment
 from reporting.summary import money, summary_document
@@ -309,10 +309,7 @@ def inspect_file(path: Path, home: Home | None) -> dict[str, Any]:
     try:
         parsed = read_submission(path, ReadLimits())
     except FileRejected as rejected:
-        kind = "invoice" if path.suffix.lower() == ".pdf" else "workbook"
-        if path.suffix.lower() not in {".pdf", *WORKBOOK_SUFFIXES}:
-            kind = "other"
-        return document | {"kind": kind, "error": rejected.reason_nl}
+        return document | {"kind": file_kind(path), "error": rejected.reason_nl}
     if isinstance(parsed, ParsedWorkbook):
         document |= _workbook_document(parsed)
         contract_ref = parsed.contract_ref

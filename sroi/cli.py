@@ -21,8 +21,6 @@ from sroi.periods import Quarter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_STATUS_WORDS = {"archived": "archived", "duplicate": "duplicate", "quarantined": "quarantined"}
-
 
 def home_option(command: F) -> F:
     """Every command takes --home DIR (default $SROI_HOME, then ./sroi-data)."""
@@ -96,7 +94,7 @@ def _echo_run(report: Any) -> None:
             detail = "same bytes as an earlier file, no effect"
         else:
             detail = result.reason or ""
-        click.echo(f"{_STATUS_WORDS[result.status]:<12} {result.inbox_path}  {detail}")
+        click.echo(f"{result.status:<12} {result.inbox_path}  {detail}")
     for problem in report.register_problems:
         click.echo(f"warning: contract register: {problem}", err=True)
     if not report.files:

@@ -88,16 +88,17 @@ def test_approve_refuses_what_it_cannot_approve(home: Home) -> None:
         app.approve_line(home, 999, "M. de Boer")
 
 
-def test_pdf_invoice_is_the_copy_of_its_purchase_row(home: Home) -> None:
+def row_then_pdf(home: Home, number: str, claimed: int) -> dict[str, Any]:
+    """A purchase row claiming `claimed` euros, then the PDF of that invoice (EUR 12,400)."""
     row = purchase(
-        "WA-2026-0412",
+        number,
         Factuurdatum=date(2025, 5, 12),
-        **{"Bedrag excl. BTW": 12400, "Goedgekeurd door": "M. de Boer"},
+        **{"Bedrag excl. BTW": claimed, "Goedgekeurd door": "M. de Boer"},
     )
     write_submission(home.inbox / DUO / "1-lijst.xlsx", contract_id=DUO, purchases=[row])
     write_invoice_pdf(
         home.inbox / DUO / "2-factuur.pdf",
-        number="WA-2026-0412",
+        number=number,
         day="12-05-2025",
         excl="12.400,00",
         vat="2.604,00",
@@ -105,27 +106,17 @@ def test_pdf_invoice_is_the_copy_of_its_purchase_row(home: Home) -> None:
     )
     run(home)
     (line,) = lines_of(home, DUO)
+    return line
+
+
+def test_pdf_invoice_is_the_copy_of_its_purchase_row(home: Home) -> None:
+    line = row_then_pdf(home, "WA-2026-0412", claimed=12400)
     assert line["status"] == "accepted" and line["value_to_date"] == 12400.0
     assert (line["file"], line["sheet"]) == ("1-lijst.xlsx", "Inkoop")
 
 
 def test_pdf_with_another_amount_leaves_the_row_pending_with_both_amounts(home: Home) -> None:
-    row = purchase(
-        "WA-7",
-        Factuurdatum=date(2025, 5, 12),
-        **{"Bedrag excl. BTW": 12000, "Goedgekeurd door": "M. de Boer"},
-    )
-    write_submission(home.inbox / DUO / "1-lijst.xlsx", contract_id=DUO, purchases=[row])
-    write_invoice_pdf(
-        home.inbox / DUO / "2-factuur.pdf",
-        number="WA-7",
-        day="12-05-2025",
-        excl="12.400,00",
-        vat="2.604,00",
-        total="15.004,00",
-    )
-    run(home)
-    (line,) = lines_of(home, DUO)
+    line = row_then_pdf(home, "WA-7", claimed=12000)
     assert line["status"] == "pending"
     assert line["reasons"] == [
         "bedrag excl. BTW op de factuur (€ 12.400,00) wijkt af van het opgegeven "

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,11 @@ from tests.builders import (
     write_register,
     write_submission,
 )
+from tests.cli import SROI, sroi
 from tests.conftest import REALDATA
 
 pytestmark = pytest.mark.slow
-SROI = [sys.executable, "-m", "sroi.cli"]
 BSN = valid_bsns(3)
-
-
-def sroi(*args: str, api: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PREFECT_API_URL": api, "SROI_HOME": ""}
-    return subprocess.run(
-        [*SROI, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600, check=False
-    )
 
 
 @pytest.fixture(scope="module")

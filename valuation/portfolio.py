@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -39,41 +39,47 @@ class ContractValuation:
 
 @dataclass(frozen=True)
 class MunicipalValuation:
+    """A municipality's figures: each contract figure times its share (VALUATION.md 6). With
+    every contract at share 1 it gives the region's totals."""
+
     municipality: str
     contracts: list[tuple[ContractValuation, Decimal]] = field(default_factory=list)
     """Each contract with this municipality's share of it."""
 
-    def _share(self, attribute: str) -> Decimal:
-        return sum(
-            (getattr(valuation, attribute) * share for valuation, share in self.contracts), _ZERO
-        )
+    def total(self, pick: Callable[[ContractValuation], Decimal]) -> Decimal:
+        return sum((pick(valuation) * share for valuation, share in self.contracts), _ZERO)
+
+    @property
+    def obligation(self) -> Decimal:
+        return self.total(lambda v: v.obligation.obligation)
+
+    @property
+    def discount(self) -> Decimal:
+        return self.total(lambda v: v.obligation.discount)
 
     @property
     def net_obligation(self) -> Decimal:
-        return sum(
-            (valuation.obligation.net_obligation * share for valuation, share in self.contracts),
-            _ZERO,
-        )
+        return self.total(lambda v: v.obligation.net_obligation)
 
     @property
     def realized_quarter(self) -> Decimal:
-        return self._share("realized_quarter")
+        return self.total(lambda v: v.realized_quarter)
 
     @property
     def realized_to_date(self) -> Decimal:
-        return self._share("realized_to_date")
+        return self.total(lambda v: v.realized_to_date)
 
     @property
     def expected_to_date(self) -> Decimal:
-        return self._share("expected_to_date")
+        return self.total(lambda v: v.expected_to_date)
 
     @property
     def remaining(self) -> Decimal:
-        return self._share("remaining")
+        return self.total(lambda v: v.remaining)
 
     @property
     def fine(self) -> Decimal:
-        return self._share("fine")
+        return self.total(lambda v: v.fine)
 
 
 @dataclass(frozen=True)
