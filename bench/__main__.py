@@ -18,13 +18,13 @@ from typing import TypeVar
 from openpyxl import Workbook
 from stdnum.nl import bsn
 
+from domain.contracts import Contract, MunicipalShare
+from domain.periods import Quarter
+from domain.pseudonym import Pseudonymizer
 from parsers.grid import Provenance
 from parsers.submission import parse_submission_workbook
 from parsers.workbook import ReadLimits
 from rulesets import load_catalog
-from sroi.contracts import Contract, MunicipalShare
-from sroi.periods import Quarter
-from sroi.pseudonym import Pseudonymizer
 from validators.known import KnownEvidence
 from validators.lines import CheckedLine, LineKind, LineStatus, PlacementFacts
 from validators.submission import validate_submission

@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from domain.contracts import Contract
+from domain.errors import FileRejected
+from domain.periods import Quarter
+from flows.workspace import Workspace
 from ledger.lines import records_of_file, stored_lines
 from parsers.submission import parse_submission_workbook
 from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
-from sroi.contracts import Contract
-from sroi.errors import FileRejected
-from sroi.periods import Quarter
-from sroi.workspace import Workspace
 from validators.register import Register
 from valuation.portfolio import value_portfolio
 

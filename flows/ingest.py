@@ -15,6 +15,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from domain.contracts import Contract
+from domain.errors import FileRejected
 from flows.feedback import ArchivedWorkbook, write_feedback_for
 from flows.filing import (
     InboxFile,
@@ -24,6 +26,8 @@ from flows.filing import (
     sha256_of,
     write_reason,
 )
+from flows.home import Home
+from flows.workspace import Workspace, open_workspace
 from ledger.files import (
     FileOutcome,
     FileStatus,
@@ -38,10 +42,6 @@ from parsers import Parsed, file_kind, read_submission
 from parsers.submission import ParsedWorkbook
 from parsers.workbook import ReadLimits
 from rulesets import Ruleset
-from sroi.contracts import Contract
-from sroi.errors import FileRejected
-from sroi.home import Home
-from sroi.workspace import Workspace, open_workspace
 from validators.lines import LineStatus
 from validators.register import Register
 from validators.submission import CheckedSubmission, validate_submission

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from domain.contracts import Contract
 from ledger.schema import ContractRecord
-from sroi.contracts import Contract
 
 
 def sync_contracts(session: Session, contracts: Sequence[Contract]) -> None:

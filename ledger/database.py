@@ -13,7 +13,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from sroi.errors import ConfigError
+from domain.errors import ConfigError
 
 MIGRATIONS = "ledger:migrations"
 

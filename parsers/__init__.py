@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from domain.errors import UnreadableFile
 from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
 from parsers.submission import ParsedWorkbook, parse_submission_workbook
 from parsers.workbook import WORKBOOK_SUFFIXES, ReadLimits
-from sroi.errors import UnreadableFile
 
 Parsed = ParsedWorkbook | InvoiceFields
 

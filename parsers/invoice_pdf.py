@@ -24,10 +24,10 @@ from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as stdnum_vat
 from stdnum.exceptions import ValidationError
 
+from domain.dutch import CENT, number_nl
+from domain.errors import UnreadableFile
 from parsers.cells import CellError, parse_date_nl, parse_decimal_nl
 from parsers.workbook import ReadLimits, check_size
-from sroi.dutch import CENT, number_nl
-from sroi.errors import UnreadableFile
 
 _T = TypeVar("_T")
 _PDF_MAGIC = b"%PDF-"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.errors import RegisterError, UnreadableFile
 from parsers.cells import normalise_header
 from parsers.columns import CONTRACTS, PARTICIPANTS, TableSpec
 from parsers.grid import RawTable, SheetGrid, extract_table
 from parsers.workbook import ReadLimits, read_workbook
-from sroi.errors import RegisterError, UnreadableFile
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.errors import NoEvidenceFound
 from parsers.cells import normalise_header
 from parsers.columns import SUBMISSION_TABLES, TableKind, TableSpec
 from parsers.grid import RawTable, SheetGrid, extract_table, find_header, find_labelled_value
 from parsers.workbook import ReadLimits, read_workbook
-from sroi.errors import NoEvidenceFound
 
 CONTRACT_LABEL = "Contractnummer"
 

@@ -18,8 +18,8 @@ import python_calamine
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
 
+from domain.errors import UnreadableFile
 from parsers.grid import SheetGrid
-from sroi.errors import UnreadableFile
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -37,8 +37,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.dutch import date_nl, round_cents
 from parsers.workbook import ReadLimits, read_workbook
-from sroi.dutch import date_nl, round_cents
 from validators.lines import LineStatus
 
 SUMMARY_TITLE = "Samenvatting"

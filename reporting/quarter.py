@@ -13,9 +13,9 @@ from typing import Any
 
 from jinja2 import Environment
 
+from domain.dutch import short_number_nl
 from reporting.render import render_html, template_environment, write_document
 from rulesets.model import block_sort_key
-from sroi.dutch import short_number_nl
 from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
 from valuation.accrual import StoredLine
 from valuation.portfolio import ContractValuation, MunicipalValuation, PortfolioValuation

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from sroi.dutch import date_nl, euro, number_nl, percent_nl
+from domain.dutch import date_nl, euro, number_nl, percent_nl
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "report_templates"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from domain.dutch import round_cents
 from rulesets.model import block_sort_key
-from sroi.dutch import round_cents
 from validators.lines import LineStatus
 from valuation.portfolio import ContractValuation, MunicipalValuation, PortfolioValuation
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from domain.errors import RulesetError
 from rulesets.model import Block, Ruleset, normalise_label
-from sroi.errors import RulesetError
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 _CODE_PREFIX = re.compile(r"^\s*([0-9]+[a-z]?)\s*[-–:.)]\s*(.+)$", re.IGNORECASE)

@@ -12,6 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from domain.errors import ConfigError, FileRejected, UserError
+from domain.periods import Quarter
+from flows.home import Home
+from flows.workspace import Workspace, open_workspace
 from ledger.files import FileStatus, file_counts
 from ledger.lines import approve_line as ledger_approve_line
 from ledger.lines import current_records, stored_lines
@@ -25,11 +29,7 @@ from reporting.render import template_environment
 from reporting.summary import money, summary_document
 from rulesets import Ruleset
 from sroi.blank_register import write_blank_register
-from sroi.errors import ConfigError, FileRejected, UserError
-from sroi.home import Home
-from sroi.periods import Quarter
 from sroi.prefect_local import configure_prefect, local_prefect_api
-from sroi.workspace import Workspace, open_workspace
 from validators.register import Register
 from valuation.accrual import StoredLine
 from valuation.portfolio import PortfolioValuation, value_portfolio

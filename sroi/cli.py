@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 
 import click
 
+from domain.dutch import euro
+from domain.errors import SroiError
+from domain.periods import Quarter
+from flows.home import Home
 from sroi import app
-from sroi.dutch import euro
-from sroi.errors import SroiError
-from sroi.home import Home
-from sroi.periods import Quarter
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -32,7 +32,7 @@ from openpyxl.xml.functions import tostring
 from stdnum.nl import bsn as bsn_number
 from weasyprint import HTML
 
-from sroi.periods import Quarter
+from domain.periods import Quarter
 
 DEMO_QUARTER = Quarter(2026, 3)
 DEMO_AS_OF = date(2026, 10, 15)

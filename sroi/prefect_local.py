@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sroi.home import Home
+from flows.home import Home
 
 
 def configure_prefect(home: Home, *, verbose: bool = False) -> None:

@@ -28,6 +28,8 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel
 
+from domain.contracts import Contract
+from domain.periods import add_months
 from parsers.columns import HOURS, PLACEMENTS, PURCHASES, TableSpec
 from rulesets.model import (
     Bounds,
@@ -38,8 +40,6 @@ from rulesets.model import (
     PlacementBlock,
     Ruleset,
 )
-from sroi.contracts import Contract
-from sroi.periods import add_months
 from validators.eligibility import benefit_duration_holds
 
 TITLE_ROW = 1

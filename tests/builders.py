@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum.nl import bsn
 
-from sroi.contracts import Contract, MunicipalShare
+from domain.contracts import Contract, MunicipalShare
 
 REGISTER_HEADERS = (
     "Contractnummer",

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from domain.errors import UserError
+from domain.periods import Quarter
+from flows.home import Home
 from flows.ingest import ingest_inbox
 from sroi import app
-from sroi.errors import UserError
-from sroi.home import Home
-from sroi.periods import Quarter
 from tests.builders import (
     contract_row,
     purchase,

@@ -13,14 +13,14 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from domain.errors import UnreadableFile
+from flows.home import Home
 from flows.ingest import ingest_inbox
 from parsers import read_submission
 from parsers.columns import TableKind
 from parsers.submission import parse_submission_workbook
 from parsers.workbook import ReadLimits, read_workbook
 from sroi import app
-from sroi.errors import UnreadableFile
-from sroi.home import Home
 from tests.builders import contract_row, placement, valid_bsns, write_register, write_submission
 from tests.conftest import REALDATA
 from validators.conversion import convert_table

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from stdnum.nl import bsn as bsn_number
 
+from domain.contracts import Contract
+from domain.errors import NoEvidenceFound, UnreadableFile
+from domain.pseudonym import Pseudonymizer
 from parsers.cells import cell_text
 from parsers.columns import TableKind
 from parsers.invoice_pdf import read_invoice_pdf
@@ -19,9 +22,6 @@ from parsers.submission import ParsedWorkbook, parse_submission_workbook
 from parsers.workbook import ReadLimits
 from rulesets import load_catalog
 from sroi import demo_data
-from sroi.contracts import Contract
-from sroi.errors import NoEvidenceFound, UnreadableFile
-from sroi.pseudonym import Pseudonymizer
 from validators.known import KnownEvidence
 from validators.lines import LineStatus
 from validators.register import Register, validate_register

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from domain.periods import Quarter
+from flows.home import Home
 from flows.ingest import ingest_inbox
 from ledger.database import open_ledger
 from ledger.files import file_counts
 from ledger.lines import current_records, line_history
 from sroi import app
-from sroi.home import Home
-from sroi.periods import Quarter
 from tests.builders import (
     contract_row,
     placement,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import weasyprint
 
+from domain.errors import UnreadableFile
 from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
 from parsers.workbook import ReadLimits
-from sroi.errors import UnreadableFile
 
 REALDATA = Path("/work/shared/realdata")
 INVOICE2DATA = REALDATA / "invoice2data"

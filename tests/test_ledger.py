@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from domain.periods import Quarter
+from flows.home import Home
 from flows.ingest import ingest_inbox
 from ledger.contracts import sync_contracts
 from ledger.database import open_ledger
 from ledger.schema import ContractRecord
 from ledger.serialize import facts_from_json, facts_to_json
 from sroi import app
-from sroi.home import Home
-from sroi.periods import Quarter
 from tests.builders import (
     contract_row,
     make_contract,

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.periods import Quarter
+from flows.home import Home
 from flows.ingest import ingest_inbox
 from sroi import app
-from sroi.home import Home
-from sroi.periods import Quarter
 from tests.builders import (
     contract_row,
     placement,

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.contracts import Contract
+from domain.dutch import round_cents
+from domain.periods import Quarter
 from parsers.grid import Provenance
 from rulesets import load_catalog
-from sroi.contracts import Contract
-from sroi.dutch import round_cents
-from sroi.periods import Quarter
 from tests.builders import make_contract
 from validators.lines import (
     CheckedLine,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from flows.home import Home
 from flows.ingest import FileResult, ingest_inbox
 from sroi import app
-from sroi.home import Home
 from tests.builders import contract_row, write_register
 from tests.conftest import REALDATA
 

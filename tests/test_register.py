@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from domain.errors import RegisterError
 from parsers.register import read_register
 from rulesets import load_catalog
-from sroi.errors import RegisterError
 from tests.builders import contract_row, write_register
 from validators.register import Register, validate_register
 

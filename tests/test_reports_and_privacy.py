@@ -9,10 +9,10 @@ from datetime import date
 import pdfplumber
 import pytest
 
+from domain.periods import Quarter
+from flows.home import Home
 from flows.ingest import ingest_inbox
 from sroi import app
-from sroi.home import Home
-from sroi.periods import Quarter
 from tests.builders import (
     contract_row,
     placement,

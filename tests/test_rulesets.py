@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from domain.errors import RulesetError
 from rulesets import BonusBlock, InvoiceBlock, PlacementBlock, load_catalog
 from rulesets.catalog import BUILTIN_DIR, find_block, load_ruleset_file
 from rulesets.model import FixedBlock
-from sroi.errors import RulesetError
 
 RULESET_FILES = sorted(BUILTIN_DIR.glob("*.yaml"))
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from domain.errors import NoEvidenceFound, UnreadableFile
 from parsers.columns import TableKind
 from parsers.submission import parse_submission_workbook
 from parsers.workbook import ReadLimits, read_workbook
-from sroi.errors import NoEvidenceFound, UnreadableFile
 from tests.builders import placement, purchase, valid_bsns, write_ods, write_submission
 from tests.conftest import REALDATA
 

@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from domain.errors import NoEvidenceFound
+from domain.periods import Quarter
+from flows.home import Home
 from flows.ingest import FileResult, ingest_inbox
 from ledger.files import FileStatus
 from parsers.columns import HOURS, PLACEMENTS, PURCHASES, TableSpec
@@ -19,9 +22,6 @@ from parsers.workbook import ReadLimits
 from rulesets.catalog import load_catalog
 from rulesets.model import FixedBlock, HoursBlock, InvoiceBlock, PlacementBlock, Ruleset
 from sroi import app
-from sroi.errors import NoEvidenceFound
-from sroi.home import Home
-from sroi.periods import Quarter
 from sroi.template import write_template
 from tests.builders import contract_row, make_contract, valid_bsns, write_register
 

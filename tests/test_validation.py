@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from domain.pseudonym import Pseudonymizer
 from parsers.grid import Provenance
 from parsers.submission import parse_submission_workbook
 from parsers.workbook import ReadLimits
 from rulesets import load_catalog
-from sroi.pseudonym import Pseudonymizer
 from tests.builders import make_contract, placement, purchase, valid_bsns, write_submission
 from validators.known import KnownEvidence, KnownLine
 from validators.lines import CheckedLine, LineStatus, PlacementFacts

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from domain.contracts import Contract, MunicipalShare
+from domain.dutch import round_cents
+from domain.periods import Quarter
 from parsers.grid import Provenance
 from rulesets import RulesetCatalog, load_catalog
 from rulesets.catalog import BUILTIN_DIR
-from sroi.contracts import Contract, MunicipalShare
-from sroi.dutch import round_cents
-from sroi.periods import Quarter
 from tests.builders import make_contract
 from validators.lines import (
     CheckedLine,

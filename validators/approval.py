@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-from sroi.errors import UserError
+from domain.errors import UserError
 from validators.lines import (
     AWAITING_APPROVAL,
     CheckedLine,

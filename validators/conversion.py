@@ -14,6 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
+from domain.dutch import short_number_nl
 from parsers.cells import (
     CellError,
     CellValue,
@@ -25,7 +26,6 @@ from parsers.cells import (
     parse_percentage,
 )
 from parsers.grid import Provenance, RawTable
-from sroi.dutch import short_number_nl
 
 FieldType = Literal["text", "date", "decimal", "percentage", "flag", "integer"]
 TypedValue = str | date | Decimal | bool | int | None

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.periods import add_months
 from rulesets.model import Bounds, Eligibility
-from sroi.periods import add_months
 
 
 def benefit_duration_holds(bounds: Bounds, since: date, start: date) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from decimal import Decimal
 
+from domain.contracts import Contract
+from domain.dutch import short_number_nl
 from parsers.columns import HOURS
 from parsers.grid import RawTable
 from rulesets.model import HoursBlock, Ruleset, normalise_label
-from sroi.contracts import Contract
-from sroi.dutch import short_number_nl
 from validators.conversion import (
     TypedRow,
     convert_table,

@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from sroi.errors import SroiError
+from domain.errors import SroiError
 
 RowMessages = dict[int, list[str]]
 """Frame position -> Dutch messages."""

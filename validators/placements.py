@@ -6,14 +6,14 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from domain.contracts import Contract
+from domain.dutch import short_number_nl
+from domain.periods import age_on
+from domain.pseudonym import Pseudonymizer, initials_of
 from parsers.columns import PLACEMENTS
 from parsers.grid import RawTable
 from rulesets.catalog import find_block
 from rulesets.model import FixedBlock, PlacementBlock, Ruleset
-from sroi.contracts import Contract
-from sroi.dutch import short_number_nl
-from sroi.periods import age_on
-from sroi.pseudonym import Pseudonymizer, initials_of
 from validators.conversion import (
     TypedRow,
     convert_table,

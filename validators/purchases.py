@@ -7,13 +7,13 @@ from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 
+from domain.contracts import Contract
+from domain.dutch import euro, short_number_nl
 from parsers.columns import PURCHASES
 from parsers.grid import Provenance, RawTable
 from parsers.invoice_pdf import InvoiceFields
 from rulesets.catalog import find_block
 from rulesets.model import InvoiceBlock, Ruleset
-from sroi.contracts import Contract
-from sroi.dutch import euro, short_number_nl
 from validators.conversion import (
     TypedRow,
     convert_table,

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.contracts import Contract, MunicipalShare
 from parsers.grid import RawTable
 from parsers.register import RegisterTables
 from rulesets import RulesetCatalog
-from sroi.contracts import Contract, MunicipalShare
 from validators.conversion import (
     FieldType,
     TypedRow,

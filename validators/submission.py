@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.contracts import Contract
+from domain.pseudonym import Pseudonymizer
 from parsers.columns import TableKind
 from parsers.invoice_pdf import InvoiceFields
 from parsers.submission import ParsedWorkbook
 from rulesets.model import Ruleset
-from sroi.contracts import Contract
-from sroi.pseudonym import Pseudonymizer
 from validators.hours import check_hours
 from validators.known import KnownEvidence
 from validators.lines import CheckedLine, LineStatus

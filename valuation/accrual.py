@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
-from sroi.contracts import Contract
-from sroi.dutch import number_nl
-from sroi.periods import DayRange, Quarter
+from domain.contracts import Contract
+from domain.dutch import number_nl
+from domain.periods import DayRange, Quarter
 from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
 from valuation.components import Component, ComponentKind, ValuedLine
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.contracts import Contract
+from domain.periods import days_inclusive
 from rulesets.model import DiscountBlock, Ruleset
-from sroi.contracts import Contract
-from sroi.periods import days_inclusive
 
 _HUNDRED = Decimal(100)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from domain.contracts import Contract
+from domain.periods import Quarter
 from rulesets import Ruleset, RulesetCatalog
-from sroi.contracts import Contract
-from sroi.periods import Quarter
 from validators.lines import LineStatus
 from valuation.accrual import LineValue, StoredLine, accrue
 from valuation.obligation import Obligation, compute_obligation

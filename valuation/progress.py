@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from sroi.contracts import Contract
-from sroi.periods import days_inclusive
+from domain.contracts import Contract
+from domain.periods import days_inclusive
 
 ATTENTION_SHARE = Decimal("0.75")
 

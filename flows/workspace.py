@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from domain.errors import RegisterError
+from domain.pseudonym import Pseudonymizer, load_or_create_key
+from flows.home import Home, Settings
 from ledger.contracts import sync_contracts
 from ledger.database import Ledger, open_ledger
 from parsers.register import read_register
 from parsers.workbook import ReadLimits
 from rulesets import RulesetCatalog, load_catalog
-from sroi.errors import RegisterError
-from sroi.home import Home, Settings
-from sroi.pseudonym import Pseudonymizer, load_or_create_key
 from validators.register import Register, validate_register
 
 

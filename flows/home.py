@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sroi.errors import ConfigError
+from domain.errors import ConfigError
 
 DEFAULT_HOME = Path("sroi-data")
 SETTINGS_FILE = "sroi.toml"

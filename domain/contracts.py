@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sroi.periods import DayRange
+from domain.periods import DayRange
 
 
 @dataclass(frozen=True)
