@@ -15,20 +15,28 @@ from domain.contracts import Contract
 from domain.errors import NoEvidenceFound, UnreadableFile
 from domain.pseudonym import Pseudonymizer
 from parsers.cells import cell_text
-from parsers.columns import TableKind
 from parsers.invoice_pdf import read_invoice_pdf
 from parsers.register import read_register
 from parsers.submission import ParsedWorkbook, parse_submission_workbook
 from parsers.workbook import ReadLimits
 from rulesets import load_catalog
 from sroi import demo_data
+from sroi.demo.generator import demo_bsns, mistyped
+from sroi.demo.model import (
+    DESCRIPTION_FILE,
+    DemoDataError,
+    DemoHome,
+    load_demo_home,
+)
 from validators.known import KnownEvidence
 from validators.lines import LineStatus
 from validators.register import Register, validate_register
 from validators.submission import validate_submission
 
 CATALOG = load_catalog()
-BAD_FILES = {demo_data.CORRUPT: UnreadableFile, demo_data.EMPTY: NoEvidenceFound}
+DEMO = load_demo_home()
+MISTAKES = DEMO.mistakes
+BAD_FILES = {MISTAKES.corrupt.file: UnreadableFile, MISTAKES.empty.file: NoEvidenceFound}
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +75,84 @@ def _contract(register: Register, contract_id: str) -> Contract:
     return contract
 
 
+def _mistyped_bsn(demo: DemoHome) -> str:
+    """The BSN of the one placement marked mistyped_bsn, as written in the workbook."""
+    rows = [
+        row
+        for _, _, workbook in demo.workbooks()
+        for sheet in workbook.sheets
+        for row in sheet.placements or ()
+        if row.mistyped_bsn
+    ]
+    assert len(rows) == 1
+    return mistyped(demo_bsns(demo)[rows[0].person])
+
+
+# --- the description ---------------------------------------------------------------------------
+
+
+def test_description_holds_the_demo_and_hands_out_valid_bsns() -> None:
+    assert len(DEMO.contract_register.contracts) == 8
+    assert "XX-2026-999" in DEMO.submissions
+    bsns = demo_bsns(DEMO)
+    assert list(bsns) == list(DEMO.people)
+    assert len(set(bsns.values())) == len(bsns)
+    assert all(
+        number.startswith("9999") and bsn_number.is_valid(number) for number in bsns.values()
+    )
+
+
+def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = DESCRIPTION_FILE.read_text(encoding="utf-8")
+    assert old in text, old
+    broken = tmp_path / "home.yaml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return broken
+
+
+_WORKBOOK = "submissions.DUO-2025-003.SROI 2026-Q2.xlsx"
+_BROKEN = [
+    # A misspelt key, an unquoted KvK number (read as a number), a key left out.
+    ("      pso_level: 2\n", "      pso_leve: 2\n", "register.contracts[2].pso_leve", "Extra"),
+    ('kvk: "67254193"', "kvk: 67254193", "register.contracts[0].kvk", "valid string"),
+    ("    file: TW-2025-030/kapot.xlsx\n", "", "mistakes.corrupt.file", "required"),
+    # A value of a type the cell cannot have: every allowed type says what it wants.
+    ("      value: 650_000\n", "      value: 650000.5\n", "register.contracts[6].value",
+     "valid integer / Input should be a valid string"),
+    # Names that point at nothing.
+    ("      - person: Noor Visser\n", "      - person: Noor Vissr\n",
+     f"{_WORKBOOK}.sheets[0].placements[0].person", "'Noor Vissr' is not in people"),
+    ("columns: diemerzee\n", "columns: diemen\n", f"{_WORKBOOK}.sheets[0].columns",
+     "no placements layout 'diemen'"),
+    ("      Bewijs: evidence\n", "      Bewijs: proof\n",
+     "column_layouts.placements.standard.Bewijs", "Input should be"),
+    ("      contract: TW-2025-021\n", "",
+     'submissions.".".Groenwerk Lonneker SROI 1e kwartaal 2026.xlsx.contract', "top folder"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "key", "problem"), _BROKEN)
+def test_a_broken_description_is_an_error_naming_the_key(
+    tmp_path: Path, old: str, new: str, key: str, problem: str
+) -> None:
+    with pytest.raises(DemoDataError) as raised:
+        load_demo_home(_broken_copy(tmp_path, old, new))
+    assert raised.value.key == key
+    assert problem in raised.value.problem
+    assert key in str(raised.value)
+
+
+def test_a_file_that_is_not_yaml_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DemoDataError, match="cannot be read as YAML"):
+        load_demo_home(_broken_copy(tmp_path, "register:\n", "register: [\n"))
+
+
 # --- the register ------------------------------------------------------------------------------
 
 
 def test_register_validates_without_problems(register: Register) -> None:
     assert register.problems == ()
-    assert len(register.contracts) == len(demo_data.CONTRACTS)
+    assert len(register.contracts) == len(DEMO.contract_register.contracts)
     assert {c.municipality for c in register.contracts} == {
         "Enschede",
         "Hengelo",
@@ -136,7 +216,7 @@ def test_inbox_has_a_realistic_number_of_files_and_lines(home: Path) -> None:
     lines = sum(
         workbook.line_count
         for relative, workbook in parsed.items()
-        if relative != demo_data.DUPLICATE
+        if relative != MISTAKES.duplicate.file
     )
     assert 40 <= lines <= 60
 
@@ -171,7 +251,7 @@ def test_every_bsn_but_the_deliberate_typo_passes_the_11_test(home: Path) -> Non
     seen = 0
     for workbook in _good_workbooks(home).values():
         for table in workbook.tables:
-            if table.spec.kind is not TableKind.PLACEMENTS:
+            if "bsn" not in table.columns:  # only placement lists have one
                 continue
             for row in table.rows:
                 number = bsn_number.compact(cell_text(row.cells.get("bsn")))
@@ -179,38 +259,44 @@ def test_every_bsn_but_the_deliberate_typo_passes_the_11_test(home: Path) -> Non
                 if not bsn_number.is_valid(number):
                     invalid.append(number)
     assert seen >= 40
-    assert not bsn_number.is_valid(demo_data.INVALID_BSN)
+    typo = _mistyped_bsn(DEMO)
+    assert not bsn_number.is_valid(typo)
     # In the Q2 list of TW-2025-014 and in its byte copy.
-    assert invalid == [demo_data.INVALID_BSN, demo_data.INVALID_BSN]
+    assert invalid == [typo, typo]
 
 
 def test_duplicate_is_a_byte_copy_sorted_after_its_original(home: Path) -> None:
     files = _inbox_files(home)
-    original, copy = files[demo_data.DUPLICATE_OF], files[demo_data.DUPLICATE]
+    original, copy = files[MISTAKES.duplicate.copy_of], files[MISTAKES.duplicate.file]
     assert original.read_bytes() == copy.read_bytes()
     assert sorted([copy, original]) == [original, copy]
 
 
 def test_invoice_pdf_matches_its_purchase_row_and_sorts_after_it(home: Path) -> None:
     files = _inbox_files(home)
-    pdf = files[demo_data.INVOICE_PDF]
+    [(relative, printed)] = DEMO.invoices.items()
+    pdf = files[relative]
     workbook = files["DUO-2025-003/SROI 2026-Q2.xlsx"]
     assert sorted([pdf, workbook]) == [workbook, pdf]
     invoice = read_invoice_pdf(pdf, ReadLimits())
     assert invoice.supplier == "Werkbedrijf Amstelland B.V."
     assert invoice.invoice_number == "WA-2026-0412"
     assert invoice.invoice_date == date(2026, 5, 12)
-    assert invoice.kvk == demo_data.AMSTELLAND_INVOICE.kvk
+    assert invoice.kvk == printed.kvk
     assert (invoice.amount_excl_vat, invoice.vat, invoice.total) == (
         Decimal("12400.00"),
         Decimal("2604.00"),
         Decimal("15004.00"),
     )
     assert invoice.warnings == ()
-    submission = next(s for s in demo_data.SUBMISSIONS if s.path.startswith("DUO-2025-003/"))
-    row = next(t for t in submission.tables if t.sheet == "Inkoop").rows[0]
-    assert row.value("number") == invoice.invoice_number
-    assert row.value("amount") == 12400
+    submission = DEMO.submissions["DUO-2025-003"]["SROI 2026-Q2.xlsx"]
+    [row] = next(sheet.purchases for sheet in submission.sheets if sheet.purchases)
+    assert (row.supplier, row.kvk, row.number) == (
+        invoice.supplier,
+        invoice.kvk,
+        invoice.invoice_number,
+    )
+    assert row.amount == 12400
 
 
 # --- what the validators make of it (each file on its own, with an empty ledger) ----------------
