@@ -22,8 +22,8 @@ from domain.contracts import Contract, MunicipalShare
 from domain.periods import Quarter
 from domain.pseudonym import Pseudonymizer
 from parsers.grid import Provenance
+from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
-from parsers.workbook import ReadLimits
 from rulesets import load_catalog
 from validators.known import KnownEvidence
 from validators.lines import CheckedLine, LineKind, LineStatus, PlacementFacts

@@ -85,7 +85,7 @@ def _write_one(
 ) -> Path:
     contract = register.get(workbook.contract_id)
     original = workspace.home.root / workbook.stored_path
-    tables = parse_submission_workbook(original, workspace.limits).tables
+    tables = parse_submission_workbook(original, workspace.limits, workspace.vocabulary).tables
     with workspace.ledger.reading() as session:
         records = records_of_file(session, workbook.file_id)
     nothing: tuple[Decimal, tuple[str, ...]] = (Decimal(0), ())
@@ -111,4 +111,6 @@ def _write_one(
     )
     headers = [HeaderRow(table.sheet, table.header_row, table.last_column) for table in tables]
     destination = feedback_path(workspace, workbook.contract_id, original.name)
-    return write_feedback_workbook(original, destination, headers, lines, summary)
+    return write_feedback_workbook(
+        original, destination, headers, lines, summary, limits=workspace.limits
+    )

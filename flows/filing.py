@@ -7,10 +7,10 @@ original in the inbox or safely recorded, never lost and never counted twice.
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+from domain.storage import write_text_atomically
 
 HIDDEN_PREFIXES = (".", "~$")
 """Dot files and Excel's lock files (~$name.xlsx) are not submissions; they stay put."""
@@ -63,17 +63,6 @@ def free_destination(folder: Path, name: str, sha256: str, taken: set[str], root
         counter += 1
 
 
-def copy_durably(source: Path, destination: Path) -> None:
-    """Copy through a temporary name and fsync, so a destination is whole or absent."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
-    shutil.copy2(source, partial)
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
-    partial.replace(destination)
-
-
 def write_reason(destination: Path, reason_nl: str) -> Path:
     reason_file = destination.with_name(destination.name + ".reason.txt")
-    reason_file.write_text(reason_nl.rstrip() + "\n", encoding="utf-8")
-    return reason_file
+    return write_text_atomically(reason_file, reason_nl.rstrip() + "\n")

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.errors import ConfigError
+from parsers.limits import ReadLimits
 
 DEFAULT_HOME = Path("sroi-data")
 SETTINGS_FILE = "sroi.toml"
@@ -24,23 +25,27 @@ class LedgerSettings(BaseModel):
     )
 
 
-class LimitSettings(BaseModel):
-    """Bounds on what one inbox file may cost; a file over a bound is quarantined."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    max_file_megabytes: float = Field(default=50, gt=0)
-    max_unpacked_megabytes: float = Field(default=300, gt=0)
-    max_rows_per_sheet: int = Field(default=20_000, gt=0)
-    max_pdf_pages: int = Field(default=30, gt=0)
-    max_seconds_per_file: float = Field(default=120, gt=0)
-
-
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ledger: LedgerSettings = LedgerSettings()
-    limits: LimitSettings = LimitSettings()
+    limits: ReadLimits = ReadLimits()
+
+
+def settings_example() -> str:
+    """The commented sroi.toml that `sroi init` writes: every setting with its default and
+    meaning, taken from the settings models themselves."""
+    lines = [
+        "# SROI pipeline settings. Every setting is optional; the defaults work on one laptop.",
+        "#",
+        "# [ledger]",
+        '# url = "postgresql+psycopg://sroi@dbserver/sroi"   # several machines share one ledger',
+        "#",
+        "# [limits]",
+    ]
+    for name, info in ReadLimits.model_fields.items():
+        lines.append(f"# {name} = {info.default:g}   # {info.description}")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)

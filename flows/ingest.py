@@ -17,10 +17,10 @@ from prefect.runtime import flow_run
 
 from domain.contracts import Contract
 from domain.errors import FileRejected
+from domain.storage import copy_atomically
 from flows.feedback import ArchivedWorkbook, write_feedback_for
 from flows.filing import (
     InboxFile,
-    copy_durably,
     free_destination,
     list_inbox,
     sha256_of,
@@ -39,9 +39,10 @@ from ledger.files import (
 )
 from ledger.lines import known_evidence, record_lines
 from parsers import Parsed, file_kind, read_submission
+from parsers.limits import ReadLimits
 from parsers.submission import ParsedWorkbook
-from parsers.workbook import ReadLimits
 from rulesets import Ruleset
+from rulesets.vocabulary import Vocabulary
 from validators.lines import LineStatus
 from validators.register import Register
 from validators.submission import CheckedSubmission, validate_submission
@@ -102,9 +103,9 @@ def hash_file(path: Path) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def parse_file(path: Path, limits: ReadLimits) -> Parsed | Rejection:
+def parse_file(path: Path, limits: ReadLimits, vocabulary: Vocabulary) -> Parsed | Rejection:
     try:
-        return read_submission(path, limits)
+        return read_submission(path, limits, vocabulary)
     except FileRejected as rejected:
         return Rejection(rejected.reason_nl)
 
@@ -213,7 +214,7 @@ def store_submission(
             from_pdf=outcome.kind == "invoice",
         )
         # Inside the transaction: if the copy fails, nothing is recorded either.
-        copy_durably(file.path, destination)
+        copy_atomically(file.path, destination)
     file.path.unlink()
     return FileResult(
         inbox_path=file.relative,
@@ -261,7 +262,7 @@ def set_aside(
             duplicate_of=duplicate_of,
         )
         record_file(session, outcome, run.run_id)
-        copy_durably(file.path, destination)
+        copy_atomically(file.path, destination)
         if status == FileStatus.QUARANTINED:
             write_reason(destination, reason)
     file.path.unlink()
@@ -291,7 +292,7 @@ def process_file(run: RunContext, file: InboxFile) -> FileResult:
             contract_id=earlier_contract,
             duplicate_of=earlier_id,
         )
-    parsed = parse_file(file.path, run.workspace.limits)
+    parsed = parse_file(file.path, run.workspace.limits, run.workspace.vocabulary)
     if isinstance(parsed, Rejection):
         return _quarantine(run, item, parsed.reason_nl)
     contract = identify_contract(file, parsed, run.register)

@@ -10,9 +10,10 @@ from domain.pseudonym import Pseudonymizer, load_or_create_key
 from flows.home import Home, Settings
 from ledger.contracts import sync_contracts
 from ledger.database import Ledger, open_ledger
+from parsers.limits import ReadLimits
 from parsers.register import read_register
-from parsers.workbook import ReadLimits
 from rulesets import RulesetCatalog, load_catalog
+from rulesets.vocabulary import Vocabulary, load_vocabulary
 from validators.register import Register, validate_register
 
 
@@ -32,14 +33,12 @@ class Workspace:
 
     @property
     def limits(self) -> ReadLimits:
-        limits = self.settings.limits
-        return ReadLimits(
-            max_bytes=int(limits.max_file_megabytes * 1024 * 1024),
-            max_unpacked_bytes=int(limits.max_unpacked_megabytes * 1024 * 1024),
-            max_rows_per_sheet=limits.max_rows_per_sheet,
-            max_pdf_pages=limits.max_pdf_pages,
-            max_seconds=limits.max_seconds_per_file,
-        )
+        return self.settings.limits
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Headings and invoice labels, with what <home>/rulesets/vocabulary adds."""
+        return load_vocabulary(self.home.root)
 
     def load_register(self) -> Register:
         """The register, checked. Raises RegisterError when the register as a whole is missing
@@ -49,7 +48,7 @@ class Workspace:
             raise RegisterError(
                 f"no contract register in {self.home.root} (contracts.xlsx or contracts.csv)"
             )
-        return validate_register(read_register(path), self.catalog)
+        return validate_register(read_register(path, self.vocabulary), self.catalog)
 
     def sync_register(self, register: Register) -> None:
         """Copy the valid contracts into the ledger (done by every run)."""
@@ -66,4 +65,6 @@ def open_workspace(home: Home) -> Workspace:
     home.require_exists()
     settings = home.load_settings()
     catalog = load_catalog([home.root / "rulesets"])
-    return Workspace(home, settings, catalog)
+    workspace = Workspace(home, settings, catalog)
+    _ = workspace.vocabulary  # checked now: a mistake in a home's vocabulary file is one line
+    return workspace

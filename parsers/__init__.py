@@ -11,8 +11,10 @@ from types import FrameType
 
 from domain.errors import UnreadableFile
 from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
+from parsers.limits import ReadLimits
 from parsers.submission import ParsedWorkbook, parse_submission_workbook
-from parsers.workbook import WORKBOOK_SUFFIXES, ReadLimits
+from parsers.workbook import WORKBOOK_SUFFIXES
+from rulesets.vocabulary import Vocabulary, builtin_vocabulary
 
 Parsed = ParsedWorkbook | InvoiceFields
 
@@ -52,26 +54,27 @@ def file_kind(path: Path) -> str:
     return "workbook" if suffix in WORKBOOK_SUFFIXES else "other"
 
 
-def read_submission(path: Path, limits: ReadLimits) -> Parsed:
+def read_submission(path: Path, limits: ReadLimits, vocabulary: Vocabulary | None = None) -> Parsed:
     """Entry of the parse stage. Raises FileRejected with a Dutch reason for a file that cannot
     be used (wrong type, corrupt, empty, over a limit, no recognisable table or amount)."""
     try:
-        with _time_limit(limits.max_seconds):
-            return _read(path, limits)
+        with _time_limit(limits.max_seconds_per_file):
+            return _read(path, limits, vocabulary or builtin_vocabulary())
     except _TimeUp as error:
         raise UnreadableFile(
-            f"het lezen van het bestand duurde langer dan {limits.max_seconds:g} seconden; "
+            "het lezen van het bestand duurde langer dan "
+            f"{limits.max_seconds_per_file:g} seconden; "
             "het is te groot of te ingewikkeld",
             path=path,
         ) from error
 
 
-def _read(path: Path, limits: ReadLimits) -> Parsed:
+def _read(path: Path, limits: ReadLimits, vocabulary: Vocabulary) -> Parsed:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return parse_submission_workbook(path, limits)
+        return parse_submission_workbook(path, limits, vocabulary)
     if suffix == ".pdf":
-        return read_invoice_pdf(path, limits)
+        return read_invoice_pdf(path, limits, vocabulary.invoice_labels)
     raise UnreadableFile(
         f"bestandstype '{suffix or '(geen)'}' wordt niet verwerkt; lever Excel (.xlsx, .xlsm, "
         ".xls, .ods) of PDF-facturen aan",

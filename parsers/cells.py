@@ -7,7 +7,6 @@ the validator can tell the contractor exactly which cell is wrong and why.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -37,14 +36,6 @@ class CellError(ValueError):
 
 def is_blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def normalise_header(text: str) -> str:
-    """'Bedrag excl. BTW (€)' -> 'bedragexclbtw': case, accents, spaces, dots, hyphens ignored."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    plain = re.sub(r"\(.*?\)", "", plain.casefold())
-    return re.sub(r"[\s.\-_:*–]+", "", plain)
 
 
 def cell_text(value: CellValue) -> str:

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parsers.cells import CellValue, cell_text, is_blank, normalise_header
-from parsers.columns import TableSpec
+from domain.text import header_key
+from parsers.cells import CellValue, cell_text, is_blank
+from rulesets.vocabulary import TableDefinition
 
 HEADER_SEARCH_ROWS = 20
 _TOTAL_WORDS = ("totaal", "subtotaal", "total", "som")
@@ -34,11 +35,17 @@ class Provenance:
         return ", ".join(parts)
 
 
+CellRange = tuple[tuple[int, int], tuple[int, int]]
+
+
 @dataclass(frozen=True)
 class SheetGrid:
     name: str
     rows: Sequence[Sequence[CellValue]]
     date1904: bool = False
+    hidden: bool = False
+    merged: tuple[CellRange, ...] = ()
+    """Merged cells as ((first row, first column), (last row, last column)), 0-based."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class RawRow:
 class RawTable:
     """One recognised table: its header row, which column feeds which field, its data rows."""
 
-    spec: TableSpec
+    definition: TableDefinition
     sheet: str
     header_row: int
     columns: dict[str, str]
@@ -71,17 +78,17 @@ class HeaderMatch:
     """column index -> field."""
 
 
-def find_header(grid: SheetGrid, spec: TableSpec) -> HeaderMatch | None:
-    """The row in the first 20 that names the most fields of `spec`, including its key fields."""
+def find_header(grid: SheetGrid, definition: TableDefinition) -> HeaderMatch | None:
+    """The row in the first 20 that names the most fields of the table, its key fields included."""
     best: HeaderMatch | None = None
     for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
         fields: dict[int, str] = {}
         for column, value in enumerate(row):
             if isinstance(value, str):
-                name = spec.field_for(value)
+                name = definition.field_for(value)
                 if name is not None and name not in fields.values():
                     fields[column] = name
-        if not set(spec.key_fields) <= set(fields.values()):
+        if not set(definition.key_fields) <= set(fields.values()):
             continue
         if best is None or len(fields) > len(best.fields):
             best = HeaderMatch(index, fields)
@@ -96,12 +103,14 @@ def _is_note_or_total(row: Sequence[CellValue], fields: dict[int, str]) -> bool:
     if len(mapped) < 2:
         return len(filled) <= 1
     first_text = next((cell_text(v) for v in mapped if isinstance(v, str)), "")
-    return normalise_header(first_text).startswith(_TOTAL_WORDS)
+    return header_key(first_text).startswith(_TOTAL_WORDS)
 
 
-def extract_table(grid: SheetGrid, spec: TableSpec, file: Path | str) -> RawTable | None:
-    """The table of `spec` on this sheet, or None when its header row is not found."""
-    header = find_header(grid, spec)
+def extract_table(
+    grid: SheetGrid, definition: TableDefinition, file: Path | str
+) -> RawTable | None:
+    """The table of `definition` on this sheet, or None when its header row is not found."""
+    header = find_header(grid, definition)
     if header is None:
         return None
     header_cells = grid.rows[header.row_index]
@@ -121,7 +130,7 @@ def extract_table(grid: SheetGrid, spec: TableSpec, file: Path | str) -> RawTabl
         }
         rows.append(RawRow(Provenance(file_name, grid.name, index + 1), cells))
     return RawTable(
-        spec=spec,
+        definition=definition,
         sheet=grid.name,
         header_row=header.row_index + 1,
         columns={name: cell_text(header_cells[column]) for column, name in header.fields.items()},
@@ -137,10 +146,10 @@ def extract_table(grid: SheetGrid, spec: TableSpec, file: Path | str) -> RawTabl
 
 def find_labelled_value(grid: SheetGrid, label: str, rows: int = HEADER_SEARCH_ROWS) -> str | None:
     """The value beside (right) or below a cell reading `label`, e.g. 'Contractnummer'."""
-    wanted = normalise_header(label)
+    wanted = header_key(label)
     for index, row in enumerate(grid.rows[:rows]):
         for column, value in enumerate(row):
-            if not isinstance(value, str) or normalise_header(value) != wanted:
+            if not isinstance(value, str) or header_key(value) != wanted:
                 continue
             beside = next((v for v in row[column + 1 :] if not is_blank(v)), None)
             if beside is not None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,8 +27,11 @@ from stdnum.exceptions import ValidationError
 
 from domain.dutch import CENT, number_nl
 from domain.errors import UnreadableFile
+from domain.text import legal_form_pattern
 from parsers.cells import CellError, parse_date_nl, parse_decimal_nl
-from parsers.workbook import ReadLimits, check_size
+from parsers.limits import ReadLimits
+from parsers.workbook import check_size
+from rulesets.vocabulary import InvoiceLabels, LabelLevels, builtin_vocabulary
 
 _T = TypeVar("_T")
 _PDF_MAGIC = b"%PDF-"
@@ -65,8 +69,11 @@ class InvoiceFields:
     warnings: tuple[str, ...]  # Dutch
 
 
-def read_invoice_pdf(path: Path, limits: ReadLimits) -> InvoiceFields:
+def read_invoice_pdf(
+    path: Path, limits: ReadLimits, labels: InvoiceLabels | None = None
+) -> InvoiceFields:
     """Fields of one PDF invoice; `UnreadableFile` when the file cannot be used at all."""
+    labels = labels or builtin_vocabulary().invoice_labels
     check_size(path, limits)
     _check_signature(path)
     pages, raw_text = _extract_text(path, limits)
@@ -76,11 +83,11 @@ def read_invoice_pdf(path: Path, limits: ReadLimits) -> InvoiceFields:
             "de PDF heeft geen tekstlaag (gescand document?); lever een digitale factuur aan",
             path=path,
         )
-    amounts = _find_amounts(text)
+    amounts = _find_amounts(text, labels)
     currency = _detect_currency(text, amounts.currency_token)
     if amounts.total is None and amounts.excl is None:
         raise UnreadableFile(_no_amount_reason(text, currency), path=path)
-    return _build_fields(path.name, pages, text, amounts, currency)
+    return _build_fields(path.name, pages, text, amounts, currency, labels=labels)
 
 
 # --- opening the file --------------------------------------------------------------------------
@@ -148,32 +155,6 @@ _VAT_LABEL = (
 )
 _NOT_VAT_BEFORE = {"exclusief", "excl", "ex", "inclusief", "incl", "uw"}
 
-_TOTAL_LABELS = (
-    (r"Totaal ?(?:bedrag ?)?(?:inclusief|incl\.?) ?BTW", r"Bedrag ?(?:inclusief|incl\.?) ?BTW"),
-    (r"Totaalbedrag", r"Factuur ?totaal", r"Factuurbedrag", r"Totaal ?factuur"),
-    (r"Totaal ?te ?betalen",),
-    (r"Totaal",),
-)
-_EXCL_LABELS = (
-    (
-        r"Totaal ?(?:exclusief|excl\.?|ex\.?) ?BTW",
-        r"Subtotaal ?(?:exclusief|excl\.?|ex\.?) ?BTW",
-        r"Bedrag ?(?:exclusief|excl\.?|ex\.?) ?BTW",
-        r"Exclusief ?BTW",
-        r"Excl\.? ?BTW",
-        r"Ex\.? ?BTW",
-    ),
-    (r"Netto ?bedrag", r"Totaal ?netto"),
-)
-_NUMBER_LABELS = (
-    (r"Factuur ?(?:nummer|nr\.?|no\.?)", r"Betaaloverzicht ?(?:nummer|nr\.?)"),
-    (r"Creditnota ?(?:nummer|nr\.?)", r"Factuur(?= ?:)"),
-)
-_DATE_LABELS = (
-    (r"Factuur ?datum", r"Betaaloverzicht ?datum", r"Creditnota ?datum"),
-    (r"Datum",),
-)
-
 
 def _tolerant(alternative: str) -> str:
     """Also match a label that the PDF splits after its first letter ('F actuurnummer')."""
@@ -184,11 +165,15 @@ def _label(alternatives: Iterable[str]) -> str:
     return r"(?<![\w])(?:" + "|".join(_tolerant(alt) for alt in alternatives) + r")(?![\w])"
 
 
-def _labelled(text: str, levels: tuple[tuple[str, ...], ...], value: str) -> list[re.Match[str]]:
+@lru_cache(maxsize=256)
+def _labelled_pattern(alternatives: tuple[str, ...], value: str) -> re.Pattern[str]:
+    return re.compile(_label(alternatives) + value, re.IGNORECASE)
+
+
+def _labelled(text: str, levels: LabelLevels, value: str) -> list[re.Match[str]]:
     """Matches of the first label level that has any, in document order."""
     for alternatives in levels:
-        pattern = re.compile(_label(alternatives) + value, re.IGNORECASE)
-        matches = list(pattern.finditer(text))
+        matches = list(_labelled_pattern(alternatives, value).finditer(text))
         if matches:
             return matches
     return []
@@ -214,10 +199,10 @@ def _to_decimal(text: str) -> Decimal | None:
         return None
 
 
-def _find_amounts(text: str) -> _Amounts:
+def _find_amounts(text: str, labels: InvoiceLabels) -> _Amounts:
     # The last match of a label: a grand total follows the subtotals it sums.
-    totals = _labelled(text, _TOTAL_LABELS, _AMOUNT_AFTER_LABEL)
-    excls = _labelled(text, _EXCL_LABELS, _AMOUNT_AFTER_LABEL)
+    totals = _labelled(text, labels.total, _AMOUNT_AFTER_LABEL)
+    excls = _labelled(text, labels.amount_excl_vat, _AMOUNT_AFTER_LABEL)
     token = next((m["currency"] for m in (*totals[-1:], *excls[-1:]) if m["currency"]), None)
     return _Amounts(
         excl=_to_decimal(excls[-1]["amount"]) if excls else None,
@@ -324,16 +309,16 @@ def _no_amount_reason(text: str, currency: str) -> str:
 # --- invoice number and date -------------------------------------------------------------------
 
 
-def _find_invoice_number(text: str) -> tuple[str | None, list[str]]:
-    matches = _labelled(text, _NUMBER_LABELS, _VALUE_ON_SAME_OR_NEXT_LINE + _REFERENCE)
+def _find_invoice_number(text: str, labels: InvoiceLabels) -> tuple[str | None, list[str]]:
+    matches = _labelled(text, labels.invoice_number, _VALUE_ON_SAME_OR_NEXT_LINE + _REFERENCE)
     numbers = _unique(m["value"].rstrip(".,;:") for m in matches if re.search(r"\d", m["value"]))
     if not numbers:
         return None, ["geen factuurnummer gevonden"]
     return numbers[0], _conflict_notes("factuurnummer", numbers)
 
 
-def _find_invoice_date(text: str) -> tuple[date | None, list[str]]:
-    matches = _labelled(text, _DATE_LABELS, _VALUE_ON_SAME_OR_NEXT_LINE + _DATE)
+def _find_invoice_date(text: str, labels: InvoiceLabels) -> tuple[date | None, list[str]]:
+    matches = _labelled(text, labels.invoice_date, _VALUE_ON_SAME_OR_NEXT_LINE + _DATE)
     dates = _unique(parsed for m in matches if (parsed := _to_date(m["value"])) is not None)
     if not dates:
         return None, ["geen factuurdatum gevonden"]
@@ -413,9 +398,8 @@ def _find_iban(text: str) -> tuple[str | None, list[str]]:
 
 # --- supplier ----------------------------------------------------------------------------------
 
-_PARTY_LINE = re.compile(r"^(?:Leverancier|Crediteur)\b(?P<rest>.*)$", re.MULTILINE)
 # Lower-case 'bv' is left out: in Dutch text it usually means 'bijvoorbeeld'.
-_LEGAL_FORM = r"(?:B\.V\.|B\.V\b|BV\b|b\.v\.|N\.V\.|NV\b|V\.O\.F\.|VOF\b)"
+_LEGAL_FORM = legal_form_pattern(ignore_case=False)
 _LEGAL_FORM_NAME = re.compile(
     # '1234 BV Amsterdam' is a postcode, not a company.
     rf"^(?P<name>.*?[^\W\d_].*?(?<!\d{{4}} )(?<![\w.]){_LEGAL_FORM})"
@@ -433,14 +417,22 @@ _NEXT_LABEL = re.compile(
 )
 
 
-def _find_supplier(text: str) -> str | None:
-    candidates = (*_party_block_names(text), *_legal_form_names(text))
+@lru_cache(maxsize=16)
+def _party_line(levels: LabelLevels) -> re.Pattern[str]:
+    """A line starting with a party label; compared with case ('Leverancier', not in a
+    sentence)."""
+    alternatives = "|".join(label for level in levels for label in level)
+    return re.compile(rf"^(?:{alternatives})\b(?P<rest>.*)$", re.MULTILINE)
+
+
+def _find_supplier(text: str, labels: InvoiceLabels) -> str | None:
+    candidates = (*_party_block_names(text, labels), *_legal_form_names(text))
     return next((name for raw in candidates if (name := _clean_name(raw))), None)
 
 
-def _party_block_names(text: str) -> Iterator[str]:
+def _party_block_names(text: str, labels: InvoiceLabels) -> Iterator[str]:
     """E-factuur layout: the supplier's name is on the line under 'Leverancier' or 'Crediteur'."""
-    for match in _PARTY_LINE.finditer(text):
+    for match in _party_line(labels.supplier).finditer(text):
         rest = match["rest"].strip()
         if rest.startswith(":"):
             yield rest[1:]
@@ -464,11 +456,11 @@ def _clean_name(raw: str) -> str | None:
 
 
 def _build_fields(
-    file: str, pages: int, text: str, found: _Amounts, currency: str
+    file: str, pages: int, text: str, found: _Amounts, currency: str, *, labels: InvoiceLabels
 ) -> InvoiceFields:
     amounts, warnings = _reconcile(found, currency)
-    invoice_number, number_notes = _find_invoice_number(text)
-    invoice_date, date_notes = _find_invoice_date(text)
+    invoice_number, number_notes = _find_invoice_number(text, labels)
+    invoice_date, date_notes = _find_invoice_date(text, labels)
     kvk, kvk_notes = _find_kvk(text)
     vat_number, vat_notes = _find_vat_number(text)
     iban, iban_notes = _find_iban(text)
@@ -478,7 +470,7 @@ def _build_fields(
     return InvoiceFields(
         file=file,
         pages=pages,
-        supplier=_find_supplier(text),
+        supplier=_find_supplier(text, labels),
         kvk=kvk,
         vat_number=vat_number,
         iban=iban,

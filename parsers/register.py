@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import RegisterError, UnreadableFile
-from parsers.cells import normalise_header
-from parsers.columns import CONTRACTS, PARTICIPANTS, TableSpec
 from parsers.grid import RawTable, SheetGrid, extract_table
-from parsers.workbook import ReadLimits, read_workbook
+from parsers.limits import ReadLimits
+from parsers.workbook import read_workbook
+from rulesets.vocabulary import TableDefinition, TableKind, Vocabulary, builtin_vocabulary
 
 
 @dataclass(frozen=True)
@@ -19,30 +19,32 @@ class RegisterTables:
     participants: RawTable | None
 
 
-def _named(grids: list[SheetGrid], spec: TableSpec) -> SheetGrid | None:
-    names = {normalise_header(name) for name in spec.sheet_names}
-    return next((grid for grid in grids if normalise_header(grid.name) in names), None)
+def _named(grids: list[SheetGrid], definition: TableDefinition) -> SheetGrid | None:
+    return next((grid for grid in grids if definition.names_sheet(grid.name)), None)
 
 
-def read_register(path: Path) -> RegisterTables:
+def read_register(path: Path, vocabulary: Vocabulary | None = None) -> RegisterTables:
     """Raw rows of the register; row-level problems are for the validator to report."""
+    words = vocabulary or builtin_vocabulary()
+    contracts_table = words.table(TableKind.CONTRACTS)
+    participants_table = words.table(TableKind.PARTICIPANTS)
     try:
         grids = read_workbook(path, ReadLimits())
     except UnreadableFile as error:
         raise RegisterError(f"{path}: {error.reason_nl}") from error
     if not grids:
         raise RegisterError(f"{path}: no visible sheet")
-    contracts_grid = _named(grids, CONTRACTS) or grids[0]
-    contracts = extract_table(contracts_grid, CONTRACTS, path)
+    contracts_grid = _named(grids, contracts_table) or grids[0]
+    contracts = extract_table(contracts_grid, contracts_table, path)
     if contracts is None:
         raise RegisterError(
             f"{path}: sheet '{contracts_grid.name}' has no header row with "
             "Contractnummer and Opdrachtsom in its first 20 rows"
         )
-    participants_grid = _named(grids, PARTICIPANTS)
+    participants_grid = _named(grids, participants_table)
     participants = None
     if participants_grid is not None:
-        participants = extract_table(participants_grid, PARTICIPANTS, path)
+        participants = extract_table(participants_grid, participants_table, path)
         if participants is None:
             raise RegisterError(
                 f"{path}: sheet '{participants_grid.name}' has no header row with "

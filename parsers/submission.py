@@ -3,14 +3,15 @@ contract the workbook names."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import NoEvidenceFound
-from parsers.cells import normalise_header
-from parsers.columns import SUBMISSION_TABLES, TableKind, TableSpec
 from parsers.grid import RawTable, SheetGrid, extract_table, find_header, find_labelled_value
-from parsers.workbook import ReadLimits, read_workbook
+from parsers.limits import ReadLimits
+from parsers.workbook import read_workbook
+from rulesets.vocabulary import TableDefinition, TableKind, Vocabulary, builtin_vocabulary
 
 CONTRACT_LABEL = "Contractnummer"
 
@@ -39,49 +40,52 @@ class ParsedWorkbook:
         return sum(len(table.rows) for table in self.tables)
 
 
-def _spec_by_sheet_name(name: str) -> TableSpec | None:
-    wanted = normalise_header(name)
-    for spec in SUBMISSION_TABLES:
-        if wanted in {normalise_header(candidate) for candidate in spec.sheet_names}:
-            return spec
-    return None
+def _table_by_sheet_name(name: str, tables: Sequence[TableDefinition]) -> TableDefinition | None:
+    return next((table for table in tables if table.names_sheet(name)), None)
 
 
-def _spec_by_headers(grid: SheetGrid) -> TableSpec | None:
+def _table_by_headers(grid: SheetGrid, tables: Sequence[TableDefinition]) -> TableDefinition | None:
     scored = [
-        (len(match.fields), spec)
-        for spec in SUBMISSION_TABLES
-        if (match := find_header(grid, spec)) is not None
+        (len(match.fields), table)
+        for table in tables
+        if (match := find_header(grid, table)) is not None
     ]
     return max(scored, key=lambda item: item[0])[1] if scored else None
 
 
-def _read_sheet(grid: SheetGrid, path: Path) -> tuple[RawTable | None, SheetReport]:
-    spec = _spec_by_sheet_name(grid.name) or _spec_by_headers(grid)
-    if spec is None:
+def _read_sheet(
+    grid: SheetGrid, path: Path, tables: Sequence[TableDefinition]
+) -> tuple[RawTable | None, SheetReport]:
+    definition = _table_by_sheet_name(grid.name, tables) or _table_by_headers(grid, tables)
+    if definition is None:
         return None, SheetReport(grid.name, None, None, {}, 0, "geen bekende tabel op dit blad")
-    table = extract_table(grid, spec, path)
+    table = extract_table(grid, definition, path)
     if table is None:
-        expected = ", ".join(spec.label_of(field) for field in spec.key_fields)
+        expected = ", ".join(definition.label_of(field) for field in definition.key_fields)
         note = f"kopregel niet gevonden in de eerste 20 rijen (verwacht o.a.: {expected})"
-        return None, SheetReport(grid.name, spec.kind, None, {}, 0, note)
-    report = SheetReport(grid.name, spec.kind, table.header_row, table.columns, len(table.rows))
+        return None, SheetReport(grid.name, definition.kind, None, {}, 0, note)
+    report = SheetReport(
+        grid.name, definition.kind, table.header_row, table.columns, len(table.rows)
+    )
     return table, report
 
 
-def parse_submission_workbook(path: Path, limits: ReadLimits) -> ParsedWorkbook:
+def parse_submission_workbook(
+    path: Path, limits: ReadLimits, vocabulary: Vocabulary | None = None
+) -> ParsedWorkbook:
     """Every recognised table of a submission workbook, with provenance per row.
 
     Raises UnreadableFile for a file that cannot be opened and NoEvidenceFound when it holds no
     recognisable table or no rows at all.
     """
+    definitions = (vocabulary or builtin_vocabulary()).submission_tables
     grids = read_workbook(path, limits)
     tables: list[RawTable] = []
     reports: list[SheetReport] = []
     contract_ref: str | None = None
     for grid in grids:
         contract_ref = contract_ref or find_labelled_value(grid, CONTRACT_LABEL)
-        table, report = _read_sheet(grid, path)
+        table, report = _read_sheet(grid, path, definitions)
         reports.append(report)
         if table is not None:
             tables.append(table)

@@ -10,7 +10,8 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -20,25 +21,12 @@ from defusedxml.common import DefusedXmlException
 
 from domain.errors import UnreadableFile
 from parsers.grid import SheetGrid
+from parsers.limits import MEGABYTE, ReadLimits
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_MEGABYTE = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ReadLimits:
-    """Bounds on the cost of one file; beyond them the file is quarantined, not read."""
-
-    max_bytes: int = 50 * 1024 * 1024
-    max_unpacked_bytes: int = 300 * 1024 * 1024
-    """What the parts of an xlsx/xlsm/ods may unpack to (a zip bomb is a few KB on disk)."""
-    max_rows_per_sheet: int = 20_000
-    max_pdf_pages: int = 30
-    max_seconds: float = 120
-    """Reading one file may take this long (enforced where the process can be interrupted)."""
 
 
 def check_size(path: Path, limits: ReadLimits) -> None:
@@ -47,8 +35,8 @@ def check_size(path: Path, limits: ReadLimits) -> None:
         raise UnreadableFile("het bestand is leeg (0 bytes)", path=path)
     if size > limits.max_bytes:
         raise UnreadableFile(
-            f"het bestand is te groot ({size // (1024 * 1024)} MB; maximaal "
-            f"{limits.max_bytes // (1024 * 1024)} MB)",
+            f"het bestand is te groot ({size // MEGABYTE} MB; maximaal "
+            f"{limits.max_file_megabytes:g} MB)",
             path=path,
         )
 
@@ -85,8 +73,8 @@ def check_container(path: Path, limits: ReadLimits) -> bool:
             unpacked = sum(info.file_size for info in parts.values())
             if unpacked > limits.max_unpacked_bytes:
                 raise UnreadableFile(
-                    f"het bestand pakt uit tot {unpacked // _MEGABYTE} MB (maximaal "
-                    f"{limits.max_unpacked_bytes // _MEGABYTE} MB) en wordt niet gelezen",
+                    f"het bestand pakt uit tot {unpacked // MEGABYTE} MB (maximaal "
+                    f"{limits.max_unpacked_megabytes:g} MB) en wordt niet gelezen",
                     path=path,
                 )
             for name, info in parts.items():
@@ -128,8 +116,11 @@ def _uses_1904(workbook_xml: bytes) -> bool:
     return match is not None
 
 
-def read_workbook(path: Path, limits: ReadLimits) -> list[SheetGrid]:
-    """Visible worksheets of a workbook; hidden and chart sheets are left out."""
+def read_workbook(
+    path: Path, limits: ReadLimits, *, include_hidden: bool = False
+) -> list[SheetGrid]:
+    """The worksheets of a workbook; chart sheets are left out, and hidden sheets unless
+    `include_hidden` (the feedback copy keeps them; the parsers never read them)."""
     check_size(path, limits)
     if path.suffix.lower() == ".csv":
         return [_read_csv(path)]
@@ -144,12 +135,15 @@ def read_workbook(path: Path, limits: ReadLimits) -> list[SheetGrid]:
             "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen", path=path
         ) from error
     grids: list[SheetGrid] = []
-    for metadata in workbook.sheets_metadata:
-        if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue
-        if metadata.visible != python_calamine.SheetVisibleEnum.Visible:
-            continue
-        grids.append(_read_sheet(workbook, metadata.name, path, limits, date1904))
+    with closing(workbook):
+        for metadata in workbook.sheets_metadata:
+            if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            hidden = metadata.visible != python_calamine.SheetVisibleEnum.Visible
+            if hidden and not include_hidden:
+                continue
+            grid = _read_sheet(workbook, metadata.name, path, limits, date1904)
+            grids.append(replace(grid, hidden=hidden))
     return grids
 
 
@@ -169,11 +163,12 @@ def _read_sheet(
                 path=path,
             )
         rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows_per_sheet + 1)
+        merged = tuple(sheet.merged_cell_ranges or ())
     except (python_calamine.CalamineError, ValueError) as error:
         raise UnreadableFile(
             f"blad '{name}' is beschadigd en kan niet worden gelezen", path=path
         ) from error
-    return SheetGrid(name=name, rows=rows, date1904=date1904)
+    return SheetGrid(name=name, rows=rows, date1904=date1904, merged=merged)
 
 
 def _read_csv(path: Path) -> SheetGrid:

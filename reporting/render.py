@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from domain.dutch import date_nl, euro, number_nl, percent_nl
+from domain.storage import write_atomically, write_text_atomically
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "report_templates"
 
@@ -51,8 +52,7 @@ def write_pdf(html: str, destination: Path) -> None:
 
 def write_document(html: str, html_path: Path) -> tuple[Path, Path]:
     """The HTML file and a PDF of the same HTML beside it."""
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(html, encoding="utf-8")
+    write_text_atomically(html_path, html)
     pdf_path = html_path.with_suffix(".pdf")
-    write_pdf(html, pdf_path)
+    write_atomically(pdf_path, lambda partial: write_pdf(html, partial))
     return html_path, pdf_path

@@ -13,7 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from domain.errors import RulesetError
-from rulesets.model import Block, Ruleset, normalise_label
+from domain.text import match_key
+from rulesets.model import Block, Ruleset
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 _CODE_PREFIX = re.compile(r"^\s*([0-9]+[a-z]?)\s*[-–:.)]\s*(.+)$", re.IGNORECASE)
@@ -135,21 +136,21 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> RulesetCatalog:
 
 def find_block(ruleset: Ruleset, text: str, kinds: tuple[type, ...]) -> Block | None:
     """The block a 'Doelgroep'/'Soort' cell names: its code, label, a synonym, or 'code - label'."""
-    wanted = normalise_label(text)
+    wanted = match_key(text)
     if not wanted:
         return None
     candidates = [block for block in ruleset.blocks if isinstance(block, kinds)]
     for block in candidates:
-        if wanted == normalise_label(block.code):
+        if wanted == match_key(block.code):
             return block
-        if any(wanted == normalise_label(name) for name in block.names()):
+        if any(wanted == match_key(name) for name in block.names()):
             return block
     prefixed = _CODE_PREFIX.match(text)
     if prefixed:
-        code, rest = prefixed.group(1), normalise_label(prefixed.group(2))
+        code, rest = prefixed.group(1), match_key(prefixed.group(2))
         for block in candidates:
             if block.code.casefold() == code.casefold() and any(
-                rest == normalise_label(name) for name in block.names()
+                rest == match_key(name) for name in block.names()
             ):
                 return block
     return None

@@ -7,22 +7,16 @@ published tables print them, so a coordinator can compare the file with the sour
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.text import match_key
+
 COUNT_PERIOD_DAYS = {"1 jaar": 365, "2 jaar": 730}
 _UNLIMITED_PERIOD = re.compile(r"^(altijd|duur\b.*)$")
-
-
-def normalise_label(text: str) -> str:
-    """Case, accents, spaces, dots, hyphens and underscores do not distinguish labels."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[\s._\-–]+", "", plain.casefold())
 
 
 class _Strict(BaseModel):
@@ -178,7 +172,7 @@ class DiscountBlock(_BlockBase):
             label is not None
             and self.label_name is not None
             and self.rate is not None
-            and normalise_label(label) == normalise_label(self.label_name)
+            and match_key(label) == match_key(self.label_name)
         ):
             return self.rate
         return Decimal(0)
@@ -248,7 +242,7 @@ class Ruleset(_Strict):
         seen: dict[str, str] = {}
         for block in self.blocks:
             for name in block.names():
-                key = normalise_label(name)
+                key = match_key(name)
                 if key in seen and seen[key] != block.code:
                     raise ValueError(
                         f"label {name!r} of block {block.code} is also used by block {seen[key]}"

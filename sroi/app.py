@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from domain.errors import ConfigError, FileRejected, UserError
 from domain.periods import Quarter
-from flows.home import Home
+from flows.home import Home, settings_example
 from flows.workspace import Workspace, open_workspace
 from ledger.files import FileStatus, file_counts
 from ledger.lines import approve_line as ledger_approve_line
@@ -22,12 +22,13 @@ from ledger.lines import current_records, stored_lines
 from ledger.schema import FileRecord
 from parsers import file_kind, read_submission
 from parsers.invoice_pdf import InvoiceFields
+from parsers.limits import ReadLimits
 from parsers.submission import ParsedWorkbook
-from parsers.workbook import ReadLimits
 from reporting.quarter import ReportInputs, write_quarter_reports
 from reporting.render import template_environment
 from reporting.summary import money, summary_document
 from rulesets import Ruleset
+from rulesets.vocabulary import load_vocabulary
 from sroi.blank_register import write_blank_register
 from sroi.prefect_local import configure_prefect, local_prefect_api
 from validators.register import Register
@@ -35,19 +36,6 @@ from valuation.accrual import StoredLine
 from valuation.portfolio import PortfolioValuation, value_portfolio
 
 DEMO_MARKER = ".sroi-demo"
-SETTINGS_EXAMPLE = """\
-# SROI pipeline settings. Every setting is optional; the defaults work on one laptop.
-#
-# [ledger]
-# url = "postgresql+psycopg://sroi@dbserver/sroi"   # several machines share one ledger
-#
-# [limits]
-# max_file_megabytes = 50      # larger inbox files go to quarantine
-# max_unpacked_megabytes = 300 # what an xlsx may unpack to (guards against zip bombs)
-# max_rows_per_sheet = 20000
-# max_pdf_pages = 30
-# max_seconds_per_file = 120   # reading one file may take this long
-"""
 
 
 def init_home(home: Home) -> None:
@@ -55,7 +43,7 @@ def init_home(home: Home) -> None:
     home.root.mkdir(parents=True, exist_ok=True)
     home.ensure_layout()
     if not home.settings_file.exists():
-        home.settings_file.write_text(SETTINGS_EXAMPLE, encoding="utf-8")
+        home.settings_file.write_text(settings_example(), encoding="utf-8")
 
 
 def init_demo_home(home: Home) -> list[Path]:
@@ -307,7 +295,8 @@ def inspect_file(path: Path, home: Home | None) -> dict[str, Any]:
         raise UserError(f"no such file: {path}")
     document: dict[str, Any] = {"file": path.name}
     try:
-        parsed = read_submission(path, ReadLimits())
+        vocabulary = load_vocabulary(home.root if home is not None else None)
+        parsed = read_submission(path, ReadLimits(), vocabulary)
     except FileRejected as rejected:
         return document | {"kind": file_kind(path), "error": rejected.reason_nl}
     if isinstance(parsed, ParsedWorkbook):

@@ -1,4 +1,4 @@
-"""An empty contract register with the expected headers, for `sroi init`."""
+"""An empty contract register with the expected headings, for `sroi init`."""
 
 from __future__ import annotations
 
@@ -7,24 +7,20 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-CONTRACT_HEADERS = (
-    "Contractnummer", "Omschrijving", "Opdrachtnemer", "KvK", "Gemeente", "Opdrachtsom",
-    "SROI-percentage", "Kapitaalintensief", "Startdatum", "Einddatum", "Gunningsdatum",
-    "Regeling", "PSO-trede", "Keurmerk", "PSO geldig tot", "Aandeel arbeid",
-)  # fmt: skip
-PARTICIPANT_HEADERS = ("Contractnummer", "Gemeente", "Aandeel")
+from rulesets.vocabulary import TableKind, builtin_vocabulary
 
 
 def write_blank_register(path: Path) -> None:
+    """Sheets Contracten and Deelnemers with the first heading of every register field."""
+    vocabulary = builtin_vocabulary()
     workbook = Workbook()
-    contracts = workbook.active
-    if contracts is None:  # a new openpyxl workbook always has one sheet
-        contracts = workbook.create_sheet()
-    contracts.title = "Contracten"
-    contracts.append(list(CONTRACT_HEADERS))
-    participants = workbook.create_sheet("Deelnemers")
-    participants.append(list(PARTICIPANT_HEADERS))
-    for sheet in (contracts, participants):
+    default = workbook.active
+    if default is not None:  # a new openpyxl workbook always has one sheet
+        workbook.remove(default)
+    for kind in (TableKind.CONTRACTS, TableKind.PARTICIPANTS):
+        table = vocabulary.table(kind)
+        sheet = workbook.create_sheet(table.title)
+        sheet.append([field.label for field in table.fields])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

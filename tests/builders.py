@@ -15,52 +15,21 @@ from openpyxl import Workbook
 from stdnum.nl import bsn
 
 from domain.contracts import Contract, MunicipalShare
+from rulesets.vocabulary import TableKind, builtin_vocabulary
 
-REGISTER_HEADERS = (
-    "Contractnummer",
-    "Omschrijving",
-    "Opdrachtnemer",
-    "KvK",
-    "Gemeente",
-    "Opdrachtsom",
-    "SROI-percentage",
-    "Kapitaalintensief",
-    "Startdatum",
-    "Einddatum",
-    "Gunningsdatum",
-    "Regeling",
-    "PSO-trede",
-    "Keurmerk",
-    "PSO geldig tot",
-    "Aandeel arbeid",
+
+def _template_headings(kind: TableKind) -> tuple[str, ...]:
+    """The headings the contractor template writes (every field the template offers)."""
+    table = builtin_vocabulary().table(kind)
+    return tuple(field.label for field in table.fields if field.template is not None)
+
+
+REGISTER_HEADERS = tuple(
+    field.label for field in builtin_vocabulary().table(TableKind.CONTRACTS).fields
 )
-PLACEMENT_HEADERS = (
-    "BSN",
-    "Personeelsnummer",
-    "Naam",
-    "Geboortedatum",
-    "Doelgroep",
-    "Startdatum",
-    "Einddatum",
-    "Uren per week",
-    "FTE",
-    "Dienstverband",
-    "Uitkering sinds",
-    "Statushouder",
-    "Bijzondere doelgroep",
-    "Bewijs",
-    "Opmerking",
-)
-PURCHASE_HEADERS = (
-    "Leverancier",
-    "KvK leverancier",
-    "Factuurnummer",
-    "Factuurdatum",
-    "Bedrag excl. BTW",
-    "Soort",
-    "Goedgekeurd door",
-)
-HOUR_HEADERS = ("Datum", "Activiteit", "Uren", "Reisuren", "Goedgekeurd door")
+PLACEMENT_HEADERS = _template_headings(TableKind.PLACEMENTS)
+PURCHASE_HEADERS = _template_headings(TableKind.PURCHASES)
+HOUR_HEADERS = _template_headings(TableKind.HOURS)
 
 
 def valid_bsns(count: int, start: int = 100_000_000) -> list[str]:

@@ -17,14 +17,14 @@ from domain.errors import UnreadableFile
 from flows.home import Home
 from flows.ingest import ingest_inbox
 from parsers import read_submission
-from parsers.columns import TableKind
+from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
-from parsers.workbook import ReadLimits, read_workbook
+from parsers.workbook import read_workbook
+from rulesets.vocabulary import TableKind
 from sroi import app
 from tests.builders import contract_row, placement, valid_bsns, write_register, write_submission
 from tests.conftest import REALDATA
 from validators.conversion import convert_table
-from validators.schemas import PLACEMENT_TYPES
 
 LIMITS = ReadLimits()
 BSN = valid_bsns(2)
@@ -106,8 +106,8 @@ def test_1904_serial_numbers_in_a_date_column(tmp_path: Path) -> None:
     path = tmp_path / "mac.xlsx"
     workbook.save(path)
     table = parse_submission_workbook(path, LIMITS).tables[0]
-    assert table.spec.kind is TableKind.PLACEMENTS and table.date1904
-    (row,) = convert_table(table, PLACEMENT_TYPES)
+    assert table.definition.kind is TableKind.PLACEMENTS and table.date1904
+    (row,) = convert_table(table)
     assert row.values["start_date"] == date(2025, 1, 1)
     assert row.values["birth_date"] == date(1980, 1, 1)
 
@@ -127,7 +127,9 @@ def test_a_truncated_workbook_is_corrupt(tmp_path: Path) -> None:
 
 def test_reading_is_bounded_in_time(tmp_path: Path) -> None:
     path = REALDATA / "messytables" / "large.xlsx"  # 8,547 rows; well over a millisecond
-    assert "duurde langer dan 0.001 seconden" in reason_of_any(path, ReadLimits(max_seconds=0.001))
+    assert "duurde langer dan 0.001 seconden" in reason_of_any(
+        path, ReadLimits(max_seconds_per_file=0.001)
+    )
 
 
 def reason_of_any(path: Path, limits: ReadLimits) -> str:

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from domain.text import header_key
 from parsers.cells import (
     CellError,
     cell_text,
-    normalise_header,
     parse_date_nl,
     parse_decimal_nl,
     parse_flag,
@@ -101,4 +101,4 @@ def test_bsn_typed_as_a_number_keeps_its_digits() -> None:
     "header", ["Bedrag excl. BTW", "bedrag excl btw", "BEDRAG-EXCL. BTW (€)", " Bedrag  excl.BTW "]
 )
 def test_header_variants_normalise_alike(header: str) -> None:
-    assert normalise_header(header) == "bedragexclbtw"
+    assert header_key(header) == "bedragexclbtw"

@@ -16,9 +16,9 @@ from domain.errors import NoEvidenceFound, UnreadableFile
 from domain.pseudonym import Pseudonymizer
 from parsers.cells import cell_text
 from parsers.invoice_pdf import read_invoice_pdf
+from parsers.limits import ReadLimits
 from parsers.register import read_register
 from parsers.submission import ParsedWorkbook, parse_submission_workbook
-from parsers.workbook import ReadLimits
 from rulesets import load_catalog
 from sroi import demo_data
 from sroi.demo.generator import demo_bsns, mistyped

@@ -16,13 +16,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from reporting.feedback import (
-    EURO_FORMAT,
     FeedbackLine,
     FeedbackSummary,
     HeaderRow,
-    neutralise,
     write_feedback_workbook,
 )
+from reporting.spreadsheet import EURO_FORMAT, neutralise
 from tests.builders import (
     PLACEMENT_HEADERS,
     PURCHASE_HEADERS,

@@ -13,7 +13,7 @@ import weasyprint
 
 from domain.errors import UnreadableFile
 from parsers.invoice_pdf import InvoiceFields, read_invoice_pdf
-from parsers.workbook import ReadLimits
+from parsers.limits import MEGABYTE, ReadLimits
 
 REALDATA = Path("/work/shared/realdata")
 INVOICE2DATA = REALDATA / "invoice2data"
@@ -189,7 +189,7 @@ def test_empty_pdf(tmp_path: Path) -> None:
 def test_too_big(tmp_path: Path) -> None:
     path = tmp_path / "groot.pdf"
     path.write_bytes(b"%PDF-1.4\n" + b"0" * 2048)
-    assert_rejected(path, "te groot", limits=ReadLimits(max_bytes=1024))
+    assert_rejected(path, "te groot", limits=ReadLimits(max_file_megabytes=1024 / MEGABYTE))
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from domain.errors import NoEvidenceFound, UnreadableFile
-from parsers.columns import TableKind
+from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
-from parsers.workbook import ReadLimits, read_workbook
+from parsers.workbook import read_workbook
+from rulesets.vocabulary import TableKind
 from tests.builders import placement, purchase, valid_bsns, write_ods, write_submission
 from tests.conftest import REALDATA
 
@@ -29,7 +30,7 @@ def test_tables_found_below_title_rows_with_contract_cell_and_notes(tmp_path: Pa
     )
     parsed = parse_submission_workbook(path, LIMITS)
     assert parsed.contract_ref == "TW-2025-001"
-    kinds = {table.spec.kind: table for table in parsed.tables}
+    kinds = {table.definition.kind: table for table in parsed.tables}
     placements = kinds[TableKind.PLACEMENTS]
     assert placements.header_row == 9
     assert [row.provenance.row for row in placements.rows] == [10, 11]
@@ -59,7 +60,7 @@ def test_sheet_recognised_by_headers_when_its_name_is_unknown(tmp_path: Path) ->
     parsed = parse_submission_workbook(path, LIMITS)
     assert [table.sheet for table in parsed.tables] == ["Blad1"]
     table = parsed.tables[0]
-    assert table.spec.kind is TableKind.PLACEMENTS and table.header_row == 3
+    assert table.definition.kind is TableKind.PLACEMENTS and table.header_row == 3
     assert table.rows[0].cells["birth_date"] == date(1990, 1, 1)
 
 

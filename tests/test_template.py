@@ -16,11 +16,11 @@ from domain.periods import Quarter
 from flows.home import Home
 from flows.ingest import FileResult, ingest_inbox
 from ledger.files import FileStatus
-from parsers.columns import HOURS, PLACEMENTS, PURCHASES, TableSpec
+from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
-from parsers.workbook import ReadLimits
 from rulesets.catalog import load_catalog
 from rulesets.model import FixedBlock, HoursBlock, InvoiceBlock, PlacementBlock, Ruleset
+from rulesets.vocabulary import TableDefinition, builtin_vocabulary
 from sroi import app
 from sroi.template import write_template
 from tests.builders import contract_row, make_contract, valid_bsns, write_register
@@ -28,10 +28,8 @@ from tests.builders import contract_row, make_contract, valid_bsns, write_regist
 CATALOG = load_catalog()
 LIMITS = ReadLimits()
 RULESET_IDS = ("twente-2016", "duoplus-2024")
-TABLES: tuple[tuple[str, TableSpec], ...] = (
-    ("Plaatsingen", PLACEMENTS),
-    ("Inkoop", PURCHASES),
-    ("MVO", HOURS),
+TABLES: tuple[tuple[str, TableDefinition], ...] = tuple(
+    (table.title, table) for table in builtin_vocabulary().submission_tables
 )
 HEADER_ROW = 5
 DATE_HEADERS = (
@@ -51,9 +49,9 @@ def ruleset_of(ruleset_id: str) -> Ruleset:
     return ruleset
 
 
-def canonical_headers(spec: TableSpec) -> list[str]:
+def canonical_headers(table: TableDefinition) -> list[str]:
     # `initials` is left out of the template: `Naam` covers it.
-    return [column.headers[0] for column in spec.columns if column.field != "initials"]
+    return [field.label for field in table.fields if field.name != "initials"]
 
 
 def header_cells(sheet: Any) -> dict[str, Any]:
@@ -170,17 +168,28 @@ def test_dates_and_numbers_are_validated_with_dutch_messages(tmp_path: Path) -> 
             cell = header_cells(sheet)[header]
             assert sheet.cell(HEADER_ROW + 1, cell.column).number_format == "DD-MM-YYYY"
             assert sheet.cell(HEADER_ROW + 500, cell.column).number_format == "DD-MM-YYYY"
+    # The same bounds as the validators' schema: both come from the field definitions.
     numbers = {
-        ("Plaatsingen", "Uren per week"): ("between", "0", "168"),
-        ("Plaatsingen", "FTE"): ("between", "0", "1"),
-        ("Inkoop", "Bedrag excl. BTW"): ("greaterThan", "0", None),
-        ("MVO", "Uren"): ("greaterThan", "0", None),
-        ("MVO", "Reisuren"): ("greaterThanOrEqual", "0", None),
+        ("Plaatsingen", "Uren per week"): (
+            "between",
+            "0",
+            "168",
+            "groter dan 0 en ten hoogste 168",
+        ),
+        ("Plaatsingen", "FTE"): ("greaterThan", "0", None, "groter dan 0"),
+        ("Inkoop", "Bedrag excl. BTW"): ("greaterThan", "0", None, "groter dan 0"),
+        ("MVO", "Uren"): ("between", "0", "8784", "groter dan 0 en ten hoogste 8784"),
+        ("MVO", "Reisuren"): ("greaterThanOrEqual", "0", None, "minstens 0"),
     }
-    for (sheet_name, header), expected in numbers.items():
+    for (sheet_name, header), (operator, low, high, words) in numbers.items():
         validation = validation_of(workbook[sheet_name], header)
         assert validation.type == "decimal"
-        assert (validation.operator, validation.formula1, validation.formula2) == expected
+        assert (validation.operator, validation.formula1, validation.formula2) == (
+            operator,
+            low,
+            high,
+        )
+        assert validation.error == f"Vul bij '{header}' een getal in, {words}."
     for sheet in sheets:
         for validation in sheet.data_validations.dataValidation:
             # Dutch, shown on entry and on error, within Excel's length limits
@@ -274,10 +283,10 @@ def test_the_parser_finds_the_header_row_that_was_written(
     assert reports["Uitleg"].kind is None  # its example is not read as a line
     for name, spec in TABLES:
         table = next(table for table in parsed.tables if table.sheet == name)
-        assert table.spec is spec
+        assert table.definition == spec
         assert table.header_row == HEADER_ROW
         assert table.columns == {
-            column.field: column.headers[0] for column in spec.columns if column.field != "initials"
+            field.name: field.label for field in spec.fields if field.name != "initials"
         }
         assert [row.provenance.row for row in table.rows] == [HEADER_ROW + 1]
         assert table.skipped_rows == []

@@ -10,8 +10,8 @@ import pytest
 
 from domain.pseudonym import Pseudonymizer
 from parsers.grid import Provenance
+from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
-from parsers.workbook import ReadLimits
 from rulesets import load_catalog
 from tests.builders import make_contract, placement, purchase, valid_bsns, write_submission
 from validators.known import KnownEvidence, KnownLine

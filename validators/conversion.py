@@ -6,11 +6,10 @@ cell; the schema checks then skip that cell so the contractor sees one precise r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 import pandas as pd
 
@@ -26,8 +25,8 @@ from parsers.cells import (
     parse_percentage,
 )
 from parsers.grid import Provenance, RawTable
+from rulesets.vocabulary import FieldType, TableDefinition
 
-FieldType = Literal["text", "date", "decimal", "percentage", "flag", "integer"]
 TypedValue = str | date | Decimal | bool | int | None
 
 
@@ -48,18 +47,21 @@ def _integer(value: CellValue) -> int:
 
 def _converter(kind: FieldType, date1904: bool) -> Callable[[CellValue], TypedValue]:
     converters: dict[FieldType, Callable[[CellValue], TypedValue]] = {
-        "text": cell_text,
-        "date": lambda value: parse_date_nl(value, date1904=date1904),
-        "decimal": parse_decimal_nl,
-        "percentage": parse_percentage,
-        "flag": parse_flag,
-        "integer": _integer,
+        FieldType.TEXT: cell_text,
+        FieldType.DATE: lambda value: parse_date_nl(value, date1904=date1904),
+        FieldType.DECIMAL: parse_decimal_nl,
+        FieldType.AMOUNT: parse_decimal_nl,
+        FieldType.PERCENTAGE: parse_percentage,
+        FieldType.FLAG: parse_flag,
+        FieldType.INTEGER: _integer,
     }
     return converters[kind]
 
 
-def convert_table(table: RawTable, types: Mapping[str, FieldType]) -> list[TypedRow]:
-    """Typed values for every field in `types`; fields the file lacks are None (or False)."""
+def convert_table(table: RawTable) -> list[TypedRow]:
+    """Typed values for every field of the table's definition; fields the file lacks are None
+    (or False for a flag)."""
+    types = table.definition.types()
     converters = {name: _converter(kind, table.date1904) for name, kind in types.items()}
     rows: list[TypedRow] = []
     for raw in table.rows:
@@ -68,7 +70,7 @@ def convert_table(table: RawTable, types: Mapping[str, FieldType]) -> list[Typed
         for name, kind in types.items():
             cell = raw.cells.get(name)
             if is_blank(cell):
-                values[name] = False if kind == "flag" else None
+                values[name] = False if kind is FieldType.FLAG else None
                 continue
             try:
                 values[name] = converters[name](cell)
@@ -87,8 +89,9 @@ def _frame_value(value: TypedValue) -> object:
     return value
 
 
-def to_frame(rows: list[TypedRow], types: Mapping[str, FieldType]) -> pd.DataFrame:
+def to_frame(rows: Sequence[TypedRow], definition: TableDefinition) -> pd.DataFrame:
     """One column per field plus `row` (Excel row); index = position in `rows`."""
+    types = definition.types()
     records = [
         {"row": row.provenance.row or 0}
         | {name: _frame_value(row.values.get(name)) for name in types}
@@ -96,17 +99,20 @@ def to_frame(rows: list[TypedRow], types: Mapping[str, FieldType]) -> pd.DataFra
     ]
     frame = pd.DataFrame.from_records(records, columns=["row", *types])
     for name, kind in types.items():
-        if kind in {"decimal", "percentage"}:
-            frame[name] = frame[name].astype("float64")
-        elif kind == "date":
-            frame[name] = pd.to_datetime(frame[name])
-        elif kind == "integer":
-            frame[name] = frame[name].astype("Int64")
-        elif kind == "flag":
-            frame[name] = frame[name].astype(bool)
-        else:
-            frame[name] = frame[name].astype("string")
+        frame[name] = _as_column_type(frame[name], kind)
     return frame
+
+
+def _as_column_type(column: pd.Series, kind: FieldType) -> pd.Series:
+    if kind in {FieldType.DECIMAL, FieldType.AMOUNT, FieldType.PERCENTAGE}:
+        return column.astype("float64")
+    if kind is FieldType.DATE:
+        return pd.to_datetime(column)
+    if kind is FieldType.INTEGER:
+        return column.astype("Int64")
+    if kind is FieldType.FLAG:
+        return column.astype(bool)
+    return column.astype("string")
 
 
 def display_value(value: TypedValue) -> str:

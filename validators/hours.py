@@ -7,19 +7,17 @@ from decimal import Decimal
 
 from domain.contracts import Contract
 from domain.dutch import short_number_nl
-from parsers.columns import HOURS
+from domain.text import match_key
 from parsers.grid import RawTable
-from rulesets.model import HoursBlock, Ruleset, normalise_label
+from rulesets.model import HoursBlock, Ruleset
 from validators.conversion import (
     TypedRow,
-    convert_table,
     optional_decimal,
     optional_text,
     required_date,
     required_decimal,
     required_text,
     summarise,
-    to_frame,
 )
 from validators.known import KnownEvidence, KnownLine
 from validators.lines import (
@@ -31,9 +29,8 @@ from validators.lines import (
     fingerprint,
     rejected_line,
 )
-from validators.messages import validate_rows
 from validators.purchases import outside_period_reason
-from validators.schemas import HOUR_TYPES, HourRows
+from validators.rows import read_rows
 
 
 def _facts(row: TypedRow) -> HourFacts:
@@ -47,7 +44,7 @@ def _facts(row: TypedRow) -> HourFacts:
 
 
 def _identity(facts: HourFacts) -> str:
-    return f"hours|{facts.activity_date.isoformat()}|{normalise_label(facts.activity)}"
+    return f"hours|{facts.activity_date.isoformat()}|{match_key(facts.activity)}"
 
 
 def _keep_approval(facts: HourFacts, previous: KnownLine | None) -> HourFacts:
@@ -90,8 +87,10 @@ def _judge(row: TypedRow, facts: HourFacts, block: HoursBlock, contract: Contrac
     )
 
 
-def _rejected(row: TypedRow, reasons: list[str], block_code: str | None) -> CheckedLine:
-    summary = summarise(row, HOURS.label_of, tuple(HOUR_TYPES))
+def _rejected(
+    row: TypedRow, reasons: list[str], block_code: str | None, table: RawTable
+) -> CheckedLine:
+    summary = summarise(row, table.definition.label_of, tuple(table.definition.types()))
     return rejected_line(LineKind.HOURS, row.provenance, reasons, summary, block_code=block_code)
 
 
@@ -99,22 +98,16 @@ def check_hours(
     table: RawTable, contract: Contract, ruleset: Ruleset, known: KnownEvidence
 ) -> tuple[list[CheckedLine], int]:
     """Checked hour lines, and the number of unchanged re-submitted rows."""
-    rows = convert_table(table, HOUR_TYPES)
-    unreadable = {(i, name) for i, row in enumerate(rows) for name in row.problems}
-    schema_messages = validate_rows(
-        HourRows, to_frame(rows, HOUR_TYPES), table.spec.label_of, unreadable
-    )
     block = next((b for b in ruleset.blocks if isinstance(b, HoursBlock)), None)
     lines: list[CheckedLine] = []
     unchanged = 0
-    for position, row in enumerate(rows):
-        messages = [
-            f"{table.spec.label_of(name)}: {text}" for name, text in row.problems.items()
-        ] + schema_messages.get(position, [])
+    for reading in read_rows(table):
+        row = reading.row
+        messages = list(reading.problems)
         if block is None:
             messages.append(f"regeling {ruleset.id} kent geen blok voor MVO-uren")
         if messages or block is None:
-            lines.append(_rejected(row, messages, block.code if block else None))
+            lines.append(_rejected(row, messages, block.code if block else None, table))
             continue
         facts = _facts(row)
         previous = known.same_line(contract.contract_id, _identity(facts))

@@ -4,23 +4,16 @@ duplicates (INTERFACE.md section 5). Built by the ledger, read-only here."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from domain.text import alphanumeric_key, company_key
 from parsers.grid import Provenance
 from validators.lines import Facts, LineKind, LineStatus
-
-_LEGAL_FORMS = re.compile(r"\b(b\.?v\.?|n\.?v\.?|v\.?o\.?f\.?|c\.?v\.?|holding)(?=\W|$)")
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def invoice_number_key(number: str) -> str:
     """'F-2025.001' and 'f2025001' are the same invoice number."""
-    return re.sub(r"[^0-9a-z]", "", _plain(number))
+    return alphanumeric_key(number)
 
 
 def supplier_key(name: str | None, kvk: str | None) -> str:
@@ -29,7 +22,7 @@ def supplier_key(name: str | None, kvk: str | None) -> str:
         digits = re.sub(r"\D", "", kvk)
         if digits:
             return f"kvk:{digits}"
-    return "naam:" + re.sub(r"[^0-9a-z]", "", _LEGAL_FORMS.sub("", _plain(name or "")))
+    return "naam:" + company_key(name or "")
 
 
 @dataclass(frozen=True)

@@ -6,24 +6,24 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from stdnum.nl import bsn as bsn_number
+
 from domain.contracts import Contract
 from domain.dutch import short_number_nl
 from domain.periods import age_on
 from domain.pseudonym import Pseudonymizer, initials_of
-from parsers.columns import PLACEMENTS
 from parsers.grid import RawTable
 from rulesets.catalog import find_block
 from rulesets.model import FixedBlock, PlacementBlock, Ruleset
+from rulesets.vocabulary import TableDefinition
 from validators.conversion import (
     TypedRow,
-    convert_table,
     flag,
     optional_date,
     optional_decimal,
     optional_text,
     required_date,
     summarise,
-    to_frame,
 )
 from validators.eligibility import eligibility_reasons
 from validators.known import KnownEvidence
@@ -36,8 +36,7 @@ from validators.lines import (
     reject,
     rejected_line,
 )
-from validators.messages import validate_rows
-from validators.schemas import PLACEMENT_TYPES, PlacementRows, normalise_bsn
+from validators.rows import read_rows
 
 _PERMANENT = {"vast", "vastdienstverband", "onbepaaldetijd", "permanent", "ja"}
 _ONE = Decimal(1)
@@ -52,12 +51,13 @@ class PlacementContext:
     contract: Contract
     ruleset: Ruleset
     pseudonymizer: Pseudonymizer
+    definition: TableDefinition
 
 
 def _person_key(row: TypedRow, context: PlacementContext) -> str | None:
     bsn = optional_text(row, "bsn")
     if bsn:
-        return context.pseudonymizer.person_by_bsn(normalise_bsn(bsn))
+        return context.pseudonymizer.person_by_bsn(bsn_number.compact(bsn))
     number = optional_text(row, "personnel_number")
     if number:
         return context.pseudonymizer.person_by_personnel_number(
@@ -99,10 +99,10 @@ def _period_warnings(contract: Contract, start: date, end: date | None) -> list[
     return []
 
 
-def _raw_summary(row: TypedRow) -> dict[str, str]:
+def _raw_summary(row: TypedRow, definition: TableDefinition) -> dict[str, str]:
     """Recognisable, non-identifying values of a row (no BSN, no name)."""
     keep = ("target_group", "start_date", "end_date", "hours_per_week", "fte")
-    summary = summarise(row, PLACEMENTS.label_of, keep)
+    summary = summarise(row, definition.label_of, keep)
     initials = _initials(row)
     return {"Initialen": initials} | summary if initials else summary
 
@@ -120,7 +120,7 @@ def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) ->
             reasons.append(f"doelgroep '{target}' komt niet voor in regeling {context.ruleset.id}")
     person = _person_key(row, context)
     if reasons or block is None or person is None:
-        return _rejected(row, reasons, block, person)
+        return _rejected(row, reasons, block, person, context.definition)
 
     start = required_date(row, "start_date")
     birth = required_date(row, "birth_date")
@@ -168,7 +168,7 @@ def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) ->
         identity=placement_identity(person, block.code, start),
         facts=facts,
         fingerprint=fingerprint(block.code, status, reasons, asdict(facts)),
-        raw_summary=_raw_summary(row),
+        raw_summary=_raw_summary(row, context.definition),
     )
 
 
@@ -181,6 +181,7 @@ def _rejected(
     reasons: list[str],
     block: PlacementBlock | FixedBlock | None,
     person: str | None,
+    definition: TableDefinition,
 ) -> CheckedLine:
     start = optional_date(row, "start_date")
     identity = (
@@ -192,7 +193,7 @@ def _rejected(
         LineKind.PLACEMENT,
         row.provenance,
         reasons or ["BSN of personeelsnummer ontbreekt"],
-        _raw_summary(row),
+        _raw_summary(row, definition),
         block_code=block.code if block is not None else None,
         identity=identity,
     )
@@ -202,19 +203,12 @@ def check_placements(
     table: RawTable, context: PlacementContext, known: KnownEvidence
 ) -> tuple[list[CheckedLine], int]:
     """Checked lines of a placement table, and the number of unchanged re-submitted rows."""
-    rows = convert_table(table, PLACEMENT_TYPES)
-    unreadable = {(i, name) for i, row in enumerate(rows) for name in row.problems}
-    schema_messages = validate_rows(
-        PlacementRows, to_frame(rows, PLACEMENT_TYPES), table.spec.label_of, unreadable
-    )
     lines: list[CheckedLine] = []
     seen: dict[str, int] = {}
     unchanged = 0
-    for position, row in enumerate(rows):
-        messages = [
-            f"{table.spec.label_of(name)}: {text}" for name, text in row.problems.items()
-        ] + schema_messages.get(position, [])
-        line = _check_row(row, messages, context)
+    for reading in read_rows(table):
+        row = reading.row
+        line = _check_row(row, list(reading.problems), context)
         if line.identity is not None and line.identity in seen:
             line = _duplicate_in_file(line, seen[line.identity])
         elif line.identity is not None:

@@ -9,20 +9,17 @@ from decimal import Decimal
 
 from domain.contracts import Contract
 from domain.dutch import euro, short_number_nl
-from parsers.columns import PURCHASES
 from parsers.grid import Provenance, RawTable
 from parsers.invoice_pdf import InvoiceFields
 from rulesets.catalog import find_block
 from rulesets.model import InvoiceBlock, Ruleset
 from validators.conversion import (
     TypedRow,
-    convert_table,
     optional_text,
     required_date,
     required_decimal,
     required_text,
     summarise,
-    to_frame,
 )
 from validators.known import KnownEvidence, KnownLine, invoice_number_key, supplier_key
 from validators.lines import (
@@ -35,8 +32,7 @@ from validators.lines import (
     reject,
     rejected_line,
 )
-from validators.messages import validate_rows
-from validators.schemas import PURCHASE_TYPES, PurchaseRows
+from validators.rows import read_rows
 
 _CENT = Decimal("0.01")
 
@@ -140,15 +136,17 @@ def _row_facts(row: TypedRow, pdf_copy: KnownLine | None) -> PurchaseFacts:
     )
 
 
-def _rejected_row(row: TypedRow, reasons: list[str]) -> CheckedLine:
+def _rejected_row(row: TypedRow, reasons: list[str], table: RawTable) -> CheckedLine:
     fields = ("supplier", "invoice_number", "invoice_date", "amount_excl_vat", "block")
-    summary = summarise(row, PURCHASES.label_of, fields)
+    summary = summarise(row, table.definition.label_of, fields)
     return rejected_line(LineKind.PURCHASE, row.provenance, reasons, summary)
 
 
 def _check_row(
     row: TypedRow,
     messages: list[str],
+    table: RawTable,
+    *,
     contract: Contract,
     ruleset: Ruleset,
     known: KnownEvidence,
@@ -157,7 +155,7 @@ def _check_row(
     if isinstance(block, str):
         messages = [*messages, block]
     if messages or isinstance(block, str):
-        return _rejected_row(row, messages)
+        return _rejected_row(row, messages, table)
     number_key = invoice_number_key(required_text(row, "invoice_number"))
     pdf_line = known.purchase_by_number(contract.contract_id, number_key)
     pdf_copy = pdf_line if pdf_line is not None and pdf_line.from_pdf else None
@@ -178,18 +176,13 @@ def _check_row(
 def check_purchases(
     table: RawTable, contract: Contract, ruleset: Ruleset, known: KnownEvidence
 ) -> list[CheckedLine]:
-    rows = convert_table(table, PURCHASE_TYPES)
-    unreadable = {(i, name) for i, row in enumerate(rows) for name in row.problems}
-    schema_messages = validate_rows(
-        PurchaseRows, to_frame(rows, PURCHASE_TYPES), table.spec.label_of, unreadable
-    )
     lines: list[CheckedLine] = []
     first_row: dict[str, int] = {}
-    for position, row in enumerate(rows):
-        messages = [
-            f"{table.spec.label_of(name)}: {text}" for name, text in row.problems.items()
-        ] + schema_messages.get(position, [])
-        line = _check_row(row, messages, contract, ruleset, known)
+    for reading in read_rows(table):
+        row = reading.row
+        line = _check_row(
+            row, list(reading.problems), table, contract=contract, ruleset=ruleset, known=known
+        )
         if line.identity is not None and line.identity in first_row:
             line = reject(line, f"dubbele factuur: staat ook op rij {first_row[line.identity]}")
         elif line.identity is not None:

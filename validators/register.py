@@ -12,19 +12,15 @@ from parsers.grid import RawTable
 from parsers.register import RegisterTables
 from rulesets import RulesetCatalog
 from validators.conversion import (
-    FieldType,
     TypedRow,
-    convert_table,
     optional_date,
     optional_decimal,
     optional_text,
     required_date,
     required_decimal,
     required_text,
-    to_frame,
 )
-from validators.messages import validate_rows
-from validators.schemas import CONTRACT_TYPES, SHARE_TYPES, ContractRows, ShareRows
+from validators.rows import read_rows
 
 _HUNDRED = Decimal(100)
 _SHARE_TOLERANCE = Decimal("0.01")
@@ -58,20 +54,14 @@ class Register:
         return max(hits, key=lambda c: len(c.contract_id)) if hits else None
 
 
-def _checked_rows(
-    table: RawTable, schema: type[ContractRows] | type[ShareRows], types: dict[str, FieldType]
-) -> tuple[list[TypedRow], dict[int, list[str]]]:
-    rows = convert_table(table, types)
-    problems: dict[int, list[str]] = defaultdict(list)
-    unreadable: set[tuple[int, str]] = set()
-    for position, row in enumerate(rows):
-        for field, message in row.problems.items():
-            problems[position].append(f"{table.spec.label_of(field)}: {message}")
-            unreadable.add((position, field))
-    frame = to_frame(rows, types)
-    for position, messages in validate_rows(schema, frame, table.spec.label_of, unreadable).items():
-        problems[position].extend(messages)
-    return rows, problems
+def _checked_rows(table: RawTable) -> tuple[list[TypedRow], dict[int, list[str]]]:
+    readings = read_rows(table)
+    problems = {
+        position: list(reading.problems)
+        for position, reading in enumerate(readings)
+        if reading.problems
+    }
+    return [reading.row for reading in readings], problems
 
 
 def _shares(
@@ -79,7 +69,7 @@ def _shares(
 ) -> tuple[dict[str, list[MunicipalShare]], list[RegisterProblem]]:
     if table is None:
         return {}, []
-    rows, row_problems = _checked_rows(table, ShareRows, SHARE_TYPES)
+    rows, row_problems = _checked_rows(table)
     shares: dict[str, list[MunicipalShare]] = defaultdict(list)
     problems = [
         RegisterProblem(table.sheet, rows[position].provenance.row, "; ".join(messages))
@@ -138,7 +128,7 @@ def _contract(row: TypedRow, catalog: RulesetCatalog, shares: list[MunicipalShar
 def validate_register(tables: RegisterTables, catalog: RulesetCatalog) -> Register:
     """Valid contracts, and a Dutch problem for every row that could not be used."""
     table = tables.contracts
-    rows, row_problems = _checked_rows(table, ContractRows, CONTRACT_TYPES)
+    rows, row_problems = _checked_rows(table)
     shares, problems = _shares(tables.participants)
     contracts: list[Contract] = []
     for position, row in enumerate(rows):

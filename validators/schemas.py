@@ -1,10 +1,15 @@
-"""pandera schemas, one per table kind: column types, required cells, row-level checks.
+"""pandera schemas, one `DataFrameModel` per table kind.
 
-Check names are registered and mapped to Dutch messages in `validators.messages`; a new check
-needs a message there (a test walks every check of every schema).
+The columns (type, required, bounds, named column checks) come from the one definition of each
+field in rulesets/vocabulary/tables.yaml; the row checks below are the rules that involve more
+than one column. Every check name, column or row, has a Dutch message in `validators.messages`;
+tests/test_schemas.py walks every check of every model and fails a row that breaks it.
 """
 
 from __future__ import annotations
+
+import inspect
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -12,20 +17,14 @@ from pandera import extensions
 from pandera.typing import Series
 from stdnum.nl import bsn as bsn_number
 
-from validators.conversion import FieldType
-
-
-def normalise_bsn(text: str) -> str:
-    """A BSN typed as a number loses its leading zero; restore it."""
-    digits = text.replace(" ", "").replace(".", "").replace("-", "")
-    return digits.zfill(9) if digits.isdigit() and len(digits) == 8 else digits
+from rulesets.vocabulary import FieldDefinition, FieldType, TableKind, builtin_vocabulary
 
 
 @extensions.register_check_method(statistics=[])
 def elfproef(series: pd.Series) -> pd.Series:
     """BSN 11-test (python-stdnum)."""
     return series.isna() | series.map(
-        lambda value: pd.isna(value) or bsn_number.is_valid(normalise_bsn(str(value)))
+        lambda value: pd.isna(value) or bsn_number.is_valid(str(value))
     ).astype(bool)
 
 
@@ -35,7 +34,52 @@ def kvk_format(series: pd.Series) -> pd.Series:
     return series.isna() | series.str.replace(r"\s", "", regex=True).str.fullmatch(r"\d{8}")
 
 
-_TEXT = pd.StringDtype()
+_DTYPES: dict[FieldType, Any] = {
+    FieldType.TEXT: pd.StringDtype(),
+    FieldType.DATE: pa.DateTime,
+    FieldType.DECIMAL: float,
+    FieldType.AMOUNT: float,
+    FieldType.PERCENTAGE: float,
+    FieldType.FLAG: bool,
+    FieldType.INTEGER: pd.Int64Dtype(),
+}
+
+
+def _column(field: FieldDefinition) -> Any:
+    options: dict[str, Any] = {"nullable": not field.required and field.type is not FieldType.FLAG}
+    if field.bounds is not None:
+        options |= field.bounds.as_dict()
+    options |= {check: () for check in field.checks}
+    return pa.Field(**options)
+
+
+MODELS: dict[TableKind, type[RowModel]] = {}
+"""The model of each table kind, filled as the models below are defined."""
+
+
+class RowModel(pa.DataFrameModel):
+    """A table's rows after conversion: `row` (the Excel row) and one column per field.
+
+    A subclass names its table kind (`class PlacementRows(RowModel, table=...)`); its columns
+    are added from that table's field definitions."""
+
+    row: Series[int]
+
+    class Config:
+        strict = True
+        coerce = True
+
+    def __init_subclass__(cls, table: TableKind | None = None, **kwargs: Any) -> None:
+        if table is not None:
+            MODELS[table] = cls
+            annotations = dict(inspect.get_annotations(cls))
+            for field in builtin_vocabulary().table(table).fields:
+                annotations[field.name] = Series[_DTYPES[field.type]]  # type: ignore[name-defined,valid-type]
+                column = _column(field)
+                setattr(cls, field.name, column)
+                column.__set_name__(cls, field.name)
+            cls.__annotations__ = annotations
+        super().__init_subclass__(**kwargs)
 
 
 def not_before(frame: pd.DataFrame, earlier: str, later: str) -> pd.Series:
@@ -44,32 +88,7 @@ def not_before(frame: pd.DataFrame, earlier: str, later: str) -> pd.Series:
     return dates.isna().any(axis=1) | (dates[later] >= dates[earlier])
 
 
-class _RowSchema(pa.DataFrameModel):
-    row: Series[int]
-
-    class Config:
-        strict = True
-        coerce = True
-
-
-class PlacementRows(_RowSchema):
-    bsn: Series[_TEXT] = pa.Field(nullable=True, elfproef=())  # type: ignore[valid-type]
-    personnel_number: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    name: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    initials: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    birth_date: Series[pa.DateTime] = pa.Field(nullable=False)
-    target_group: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    start_date: Series[pa.DateTime] = pa.Field(nullable=False)
-    end_date: Series[pa.DateTime] = pa.Field(nullable=True)
-    hours_per_week: Series[float] = pa.Field(nullable=True, gt=0, le=168)
-    fte: Series[float] = pa.Field(nullable=True, gt=0)
-    employment: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    benefit_since: Series[pa.DateTime] = pa.Field(nullable=True)
-    refugee: Series[bool]
-    special_group: Series[bool]
-    evidence: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    note: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-
+class PlacementRows(RowModel, table=TableKind.PLACEMENTS):
     @pa.dataframe_check
     @classmethod
     def person_identified(cls, frame: pd.DataFrame) -> pd.Series:
@@ -97,47 +116,18 @@ class PlacementRows(_RowSchema):
         return not_before(frame, "benefit_since", "start_date")
 
 
-class PurchaseRows(_RowSchema):
-    supplier: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    supplier_kvk: Series[_TEXT] = pa.Field(nullable=True, kvk_format=())  # type: ignore[valid-type]
-    invoice_number: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    invoice_date: Series[pa.DateTime] = pa.Field(nullable=False)
-    amount_excl_vat: Series[float] = pa.Field(nullable=False, gt=0)
-    block: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    approved_by: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-
+class PurchaseRows(RowModel, table=TableKind.PURCHASES):
     @pa.dataframe_check
     @classmethod
     def supplier_identified(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["supplier"].notna() | frame["supplier_kvk"].notna()
 
 
-class HourRows(_RowSchema):
-    activity_date: Series[pa.DateTime] = pa.Field(nullable=False)
-    activity: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    hours: Series[float] = pa.Field(nullable=False, gt=0, le=24 * 366)
-    travel_hours: Series[float] = pa.Field(nullable=True, ge=0)
-    approved_by: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
+class HourRows(RowModel, table=TableKind.HOURS):
+    pass
 
 
-class ContractRows(_RowSchema):
-    contract_id: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    title: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    contractor: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    contractor_kvk: Series[_TEXT] = pa.Field(nullable=True, kvk_format=())  # type: ignore[valid-type]
-    municipality: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    contract_value: Series[float] = pa.Field(nullable=False, gt=0)
-    sroi_percentage: Series[float] = pa.Field(nullable=True, gt=0, le=100)
-    capital_intensive: Series[bool]
-    start_date: Series[pa.DateTime] = pa.Field(nullable=False)
-    end_date: Series[pa.DateTime] = pa.Field(nullable=False)
-    award_date: Series[pa.DateTime] = pa.Field(nullable=True)
-    ruleset: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    pso_level: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, le=3)
-    label: Series[_TEXT] = pa.Field(nullable=True)  # type: ignore[valid-type]
-    pso_valid_until: Series[pa.DateTime] = pa.Field(nullable=True)
-    labour_share: Series[float] = pa.Field(nullable=True, gt=0, le=100)
-
+class ContractRows(RowModel, table=TableKind.CONTRACTS):
     @pa.dataframe_check
     @classmethod
     def end_not_before_start(cls, frame: pd.DataFrame) -> pd.Series:
@@ -150,66 +140,5 @@ class ContractRows(_RowSchema):
         return ids.isna() | ~ids.duplicated(keep="first")
 
 
-class ShareRows(_RowSchema):
-    contract_id: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    municipality: Series[_TEXT] = pa.Field(nullable=False)  # type: ignore[valid-type]
-    share: Series[float] = pa.Field(nullable=False, gt=0, le=100)
-
-
-PLACEMENT_TYPES: dict[str, FieldType] = {
-    "bsn": "text",
-    "personnel_number": "text",
-    "name": "text",
-    "initials": "text",
-    "birth_date": "date",
-    "target_group": "text",
-    "start_date": "date",
-    "end_date": "date",
-    "hours_per_week": "decimal",
-    "fte": "decimal",
-    "employment": "text",
-    "benefit_since": "date",
-    "refugee": "flag",
-    "special_group": "flag",
-    "evidence": "text",
-    "note": "text",
-}
-PURCHASE_TYPES: dict[str, FieldType] = {
-    "supplier": "text",
-    "supplier_kvk": "text",
-    "invoice_number": "text",
-    "invoice_date": "date",
-    "amount_excl_vat": "decimal",
-    "block": "text",
-    "approved_by": "text",
-}
-HOUR_TYPES: dict[str, FieldType] = {
-    "activity_date": "date",
-    "activity": "text",
-    "hours": "decimal",
-    "travel_hours": "decimal",
-    "approved_by": "text",
-}
-CONTRACT_TYPES: dict[str, FieldType] = {
-    "contract_id": "text",
-    "title": "text",
-    "contractor": "text",
-    "contractor_kvk": "text",
-    "municipality": "text",
-    "contract_value": "decimal",
-    "sroi_percentage": "percentage",
-    "capital_intensive": "flag",
-    "start_date": "date",
-    "end_date": "date",
-    "award_date": "date",
-    "ruleset": "text",
-    "pso_level": "integer",
-    "label": "text",
-    "pso_valid_until": "date",
-    "labour_share": "percentage",
-}
-SHARE_TYPES: dict[str, FieldType] = {
-    "contract_id": "text",
-    "municipality": "text",
-    "share": "percentage",
-}
+class ShareRows(RowModel, table=TableKind.PARTICIPANTS):
+    pass

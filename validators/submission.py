@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from domain.contracts import Contract
 from domain.pseudonym import Pseudonymizer
-from parsers.columns import TableKind
 from parsers.invoice_pdf import InvoiceFields
 from parsers.submission import ParsedWorkbook
 from rulesets.model import Ruleset
+from rulesets.vocabulary import TableKind
 from validators.hours import check_hours
 from validators.known import KnownEvidence
 from validators.lines import CheckedLine, LineStatus
@@ -42,10 +42,11 @@ def validate_submission(
     checked: list[CheckedLine] = []
     unchanged = 0
     for table in parsed.tables:
-        if table.spec.kind is TableKind.PLACEMENTS:
-            context = PlacementContext(contract, ruleset, pseudonymizer)
+        kind = table.definition.kind
+        if kind is TableKind.PLACEMENTS:
+            context = PlacementContext(contract, ruleset, pseudonymizer, table.definition)
             lines, repeated = check_placements(table, context, known)
-        elif table.spec.kind is TableKind.PURCHASES:
+        elif kind is TableKind.PURCHASES:
             lines, repeated = check_purchases(table, contract, ruleset, known), 0
         else:
             lines, repeated = check_hours(table, contract, ruleset, known)

@@ -1,0 +1,79 @@
+"""What the feedback workbook is told about a submitted workbook: its tables' header rows and
+every line's verdict, and the facts for the summary sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from validators.lines import LineStatus
+
+SUMMARY_TITLE = "Samenvatting"
+STATUS_HEADER = "Status"
+NOTE_HEADER = "Toelichting"
+
+STATUS_NL = {status.value: status.label_nl for status in LineStatus}
+"""The same words as the quarterly reports use."""
+STATUS_FILLS = {
+    LineStatus.REJECTED.value: "FFC7CE",
+    LineStatus.PENDING.value: "FFEB9C",
+    LineStatus.ACCEPTED.value: "C6EFCE",
+}
+"""Excel's own "light red / light yellow / light green" cell styles, familiar to contractors."""
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    sheet: str
+    """Sheet name as in the submitted workbook."""
+    row: int
+    """1-based Excel row of the line."""
+    status: str
+    """"accepted" | "rejected" | "pending"."""
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    value_quarter: Decimal
+    """Euros this line counts in the quarter (0 when rejected or pending)."""
+
+    @property
+    def text(self) -> str:
+        return "; ".join((*self.reasons, *self.warnings))
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    contract_id: str
+    contractor: str
+    file: str
+    """Original file name."""
+    quarter_label: str
+    """E.g. "3e kwartaal 2026"."""
+    processed_on: date
+    unchanged: int
+    """Rows that repeated a line already processed earlier."""
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    sheet: str
+    row: int
+    """1-based Excel row of the table's header row."""
+    last_column: int
+    """1-based index of the last column of the table."""
+
+
+def lines_of_table(
+    header: HeaderRow, headers: Sequence[HeaderRow], lines: Sequence[FeedbackLine]
+) -> list[FeedbackLine]:
+    """The lines under `header`: on its sheet, below it, and not under a later table there."""
+    later = [
+        other.row for other in headers if other.sheet == header.sheet and other.row > header.row
+    ]
+    end = min(later, default=None)
+    return [
+        line
+        for line in lines
+        if line.sheet == header.sheet and line.row > header.row and (end is None or line.row < end)
+    ]
