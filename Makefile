@@ -9,7 +9,7 @@ DEMO_HOME ?= sroi-demo
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
 
-.PHONY: install demo test lint typecheck unit bench lock clean
+.PHONY: install demo test lint typecheck unit bench mutate lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python -m bench
 
+# Mutation testing of validators/, parsers/ and valuation/ (slow; not part of `make test`).
+# Survivors and why they may live: docs/testing.md.
+mutate: install
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
 # Re-pin after changing pyproject.toml (needs network access to the package index).
 lock: install
 	$(BIN)/python -m pip install --quiet uv
@@ -47,4 +53,4 @@ lock: install
 		--generate-hashes -o requirements.lock
 
 clean:
-	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache mutants

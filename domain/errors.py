@@ -8,6 +8,8 @@ them into a quarantine with the Dutch reason in `reason_nl`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 
@@ -37,6 +39,32 @@ class RegisterError(UserError):
     """The contract register as a whole cannot be read (missing, unreadable, no table)."""
 
 
+class UnknownRuleset(UserError):
+    """A ruleset reference (id or family) that names nothing, or no version valid on the
+    award date. `reason_nl` is what the register problem says."""
+
+    def __init__(self, reference: str, known: Iterable[str], award_date: date | None = None):
+        self.reference = reference
+        self.known = tuple(sorted(known))
+        self.award_date = award_date
+        if award_date is None:
+            self.reason_nl = f"onbekende regeling '{reference}' (bekend: {', '.join(self.known)})"
+        else:
+            self.reason_nl = (
+                f"geen versie van regeling '{reference}' geldig op gunningsdatum "
+                f"{award_date:%d-%m-%Y}"
+            )
+        super().__init__(self.reason_nl)
+
+
+class UnknownLine(UserError):
+    """A line id that the ledger does not know."""
+
+    def __init__(self, line_id: int) -> None:
+        self.line_id = line_id
+        super().__init__(f"there is no line {line_id}")
+
+
 class FileRejected(SroiError):
     """An inbox file cannot be processed. `reason_nl` is shown to the coordinator."""
 
@@ -52,6 +80,19 @@ class UnreadableFile(FileRejected):
 
 class UnknownContract(FileRejected):
     """The file cannot be linked to a registered contract."""
+
+
+class ContractMismatch(FileRejected):
+    """The workbook names another contract than the inbox folder it was dropped in."""
+
+    def __init__(self, named_in_file: str, folder_contract: str, *, path: Path | None = None):
+        self.named_in_file = named_in_file
+        self.folder_contract = folder_contract
+        super().__init__(
+            f"contractnummer in het bestand ({named_in_file}) wijkt af van de map "
+            f"({folder_contract})",
+            path=path,
+        )
 
 
 class NoEvidenceFound(FileRejected):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from domain.errors import UserError
 
@@ -91,16 +92,13 @@ def days_inclusive(first: date, last: date) -> int:
 
 
 def age_on(birth: date, day: date) -> int:
-    """Age in whole years on `day` (a birthday counts from that day on)."""
-    years = day.year - birth.year
-    if (day.month, day.day) < (birth.month, birth.day):
-        years -= 1
-    return years
+    """Age in whole years on `day`, calendar arithmetic (VALUATION.md section 9): a birthday
+    counts from that day on, and someone born on 29 February turns a year older on
+    28 February in other years."""
+    return relativedelta(day, birth).years
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it does not exist (31 Jan + 1)."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(month_index, 12)
-    last_day = monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last_day))
+    """The same day `months` later, or the month's last day when it does not exist: benefit
+    since 31-08-2024 plus 6 months is 28-02-2025 (VALUATION.md section 9)."""
+    return day + relativedelta(months=months)

@@ -16,6 +16,7 @@ from flows.workspace import Workspace
 from ledger.lines import records_of_file, stored_lines
 from parsers.submission import parse_submission_workbook
 from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
+from validators.lines import LineStatus
 from validators.register import Register
 from valuation.portfolio import value_portfolio
 
@@ -93,7 +94,7 @@ def _write_one(
         FeedbackLine(
             sheet=record.source_sheet,
             row=record.source_row,
-            status=record.status,
+            status=LineStatus(record.status),
             reasons=tuple(record.reasons),
             warnings=tuple(record.warnings) + values.get(record.id, nothing)[1],
             value_quarter=values.get(record.id, nothing)[0],

@@ -27,6 +27,7 @@ from flows.filing import (
     write_reason,
 )
 from flows.home import Home
+from flows.retrying import IO_RETRIES
 from flows.workspace import Workspace, open_workspace
 from ledger.files import (
     FileOutcome,
@@ -43,6 +44,7 @@ from parsers.limits import ReadLimits
 from parsers.submission import ParsedWorkbook
 from rulesets import Ruleset
 from rulesets.vocabulary import Vocabulary
+from validators.assignment import assign_contract
 from validators.lines import LineStatus
 from validators.register import Register
 from validators.submission import CheckedSubmission, validate_submission
@@ -59,7 +61,7 @@ class Rejection:
 @dataclass(frozen=True)
 class FileResult:
     inbox_path: str
-    status: str
+    status: FileStatus
     contract_id: str | None
     stored_path: str
     reason: str | None = None
@@ -92,12 +94,12 @@ class RunReport:
     register_problems: list[str] = field(default_factory=list)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def read_inbox(inbox: Path) -> list[InboxFile]:
     return list_inbox(inbox)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def hash_file(path: Path) -> str:
     return sha256_of(path)
 
@@ -110,48 +112,14 @@ def parse_file(path: Path, limits: ReadLimits, vocabulary: Vocabulary) -> Parsed
         return Rejection(rejected.reason_nl)
 
 
-def _contract_by_folder(
-    folder: str, named_in_file: str | None, register: Register
-) -> Contract | Rejection:
-    contract = register.get(folder)
-    if contract is None:
-        return Rejection(
-            f"onbekend contract: map '{folder}' staat niet (geldig) in het contractregister"
-        )
-    if named_in_file and named_in_file.strip().casefold() != contract.contract_id.casefold():
-        return Rejection(
-            f"contractnummer in het bestand ({named_in_file}) wijkt af van de map "
-            f"({contract.contract_id})"
-        )
-    return contract
-
-
-def _contract_at_top_level(
-    file_name: str, named_in_file: str | None, register: Register
-) -> Contract | Rejection:
-    if named_in_file:
-        contract = register.get(named_in_file)
-        if contract is None:
-            return Rejection(
-                f"onbekend contract: '{named_in_file}' staat niet in het contractregister"
-            )
-        return contract
-    contract = register.find_in_name(file_name)
-    if contract is None:
-        return Rejection(
-            "onbekend contract: zet het bestand in inbox/<contractnummer>/, vul de cel "
-            "'Contractnummer' in of noem het contractnummer in de bestandsnaam"
-        )
-    return contract
-
-
 @task(cache_policy=NO_CACHE)
 def identify_contract(file: InboxFile, parsed: Parsed, register: Register) -> Contract | Rejection:
     """Folder name first; at the top level the workbook's Contractnummer cell or the file name."""
     named_in_file = parsed.contract_ref if isinstance(parsed, ParsedWorkbook) else None
-    if file.folder_contract is not None:
-        return _contract_by_folder(file.folder_contract, named_in_file, register)
-    return _contract_at_top_level(file.name, named_in_file, register)
+    try:
+        return assign_contract(file.folder_contract, file.name, named_in_file, register)
+    except FileRejected as rejected:
+        return Rejection(rejected.reason_nl)
 
 
 @task(cache_policy=NO_CACHE)
@@ -172,7 +140,7 @@ def _relative(workspace: Workspace, path: Path) -> str:
     return path.relative_to(workspace.home.root).as_posix()
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def store_submission(
     run: RunContext,
     item: InboxItem,
@@ -229,19 +197,19 @@ def store_submission(
     )
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def set_aside(
     run: RunContext,
     item: InboxItem,
     *,
-    status: str,
+    status: FileStatus,
     reason: str,
     contract_id: str | None,
     duplicate_of: int | None = None,
 ) -> FileResult:
     """A duplicate goes to archive/, a rejected file to quarantine/ with its reason beside it."""
     workspace, file = run.workspace, item.file
-    if status == FileStatus.DUPLICATE:
+    if status is FileStatus.DUPLICATE:
         folder = workspace.home.archive / (contract_id or "_onbekend") / "duplicaten"
     else:
         folder = workspace.home.quarantine
@@ -263,7 +231,7 @@ def set_aside(
         )
         record_file(session, outcome, run.run_id)
         copy_atomically(file.path, destination)
-        if status == FileStatus.QUARANTINED:
+        if status is FileStatus.QUARANTINED:
             write_reason(destination, reason)
     file.path.unlink()
     return FileResult(file.relative, status, contract_id, outcome.stored_path, reason)
@@ -298,9 +266,7 @@ def process_file(run: RunContext, file: InboxFile) -> FileResult:
     contract = identify_contract(file, parsed, run.register)
     if isinstance(contract, Rejection):
         return _quarantine(run, item, contract.reason_nl)
-    ruleset = run.workspace.catalog.by_id(contract.ruleset_id)
-    if ruleset is None:
-        raise LookupError(f"ruleset {contract.ruleset_id} vanished after the register check")
+    ruleset = run.workspace.catalog.resolve(contract.ruleset_id, contract.award_date)
     checked = validate_lines(run.workspace, parsed, contract, ruleset)
     valued = value_checked_lines(checked, ruleset)
     return store_submission(run, item, contract, checked, valued)
@@ -328,7 +294,7 @@ def write_feedback(run: RunContext, results: list[FileResult], as_of: date) -> l
     archived = [
         ArchivedWorkbook(result.file_id, result.contract_id, result.stored_path, result.unchanged)
         for result in results
-        if result.status == FileStatus.ARCHIVED
+        if result.status is FileStatus.ARCHIVED
         and result.file_id is not None
         and result.contract_id is not None
         and file_kind(Path(result.stored_path)) == "workbook"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 from ledger.schema import FileRecord, RunRecord
 
 
-class FileStatus:
+class FileStatus(StrEnum):
+    """What became of an inbox file."""
+
     ARCHIVED = "archived"
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
@@ -25,7 +28,7 @@ class FileOutcome:
     inbox_path: str
     contract_id: str | None
     kind: str
-    status: str
+    status: FileStatus
     reason: str | None
     stored_path: str
     size_bytes: int

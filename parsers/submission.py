@@ -91,11 +91,19 @@ def parse_submission_workbook(
             tables.append(table)
     parsed = ParsedWorkbook(path.name, contract_ref, tables, reports)
     if not tables:
-        raise NoEvidenceFound(
-            "geen blad met plaatsingen, inkoop of MVO-uren gevonden; gebruik de bladen "
-            "'Plaatsingen', 'Inkoop' en 'MVO' met de kolomkoppen uit het sjabloon",
-            path=path,
-        )
+        raise NoEvidenceFound(_no_table_reason(reports), path=path)
     if parsed.line_count == 0:
         raise NoEvidenceFound("het bestand bevat geen ingevulde regels", path=path)
     return parsed
+
+
+def _no_table_reason(reports: Sequence[SheetReport]) -> str:
+    """Why no table was found: a sheet named for a table without its header row, or no sheet
+    that looks like one of the tables at all."""
+    named = next((report for report in reports if report.kind is not None), None)
+    if named is not None and named.note is not None:
+        return f"blad '{named.name}': {named.note}; gebruik de kolomkoppen uit het sjabloon"
+    return (
+        "geen blad met plaatsingen, inkoop of MVO-uren gevonden; gebruik de bladen "
+        "'Plaatsingen', 'Inkoop' en 'MVO' met de kolomkoppen uit het sjabloon"
+    )

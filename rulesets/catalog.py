@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from domain.errors import RulesetError
+from domain.errors import RulesetError, UnknownRuleset
 from domain.text import match_key
 from rulesets.model import Block, Ruleset
 
@@ -73,7 +73,7 @@ class RulesetCatalog:
     def resolve(self, reference: str, award_date: date) -> Ruleset:
         """A ruleset id, or a family resolved to the version valid at the award date.
 
-        Raises KeyError with a Dutch explanation when nothing applies.
+        Raises UnknownRuleset (with a Dutch reason) when nothing applies.
         """
         reference = reference.strip().casefold()
         exact = self.by_id(reference)
@@ -81,20 +81,15 @@ class RulesetCatalog:
             return exact
         family = [r for r in self.rulesets if r.family == reference]
         if not family:
-            known = ", ".join(
-                sorted({r.id for r in self.rulesets} | {r.family for r in self.rulesets})
-            )
-            raise KeyError(f"onbekende regeling '{reference}' (bekend: {known})")
+            known = {r.id for r in self.rulesets} | {r.family for r in self.rulesets}
+            raise UnknownRuleset(reference, known)
         valid = [
             r
             for r in family
             if r.valid_from <= award_date and (r.valid_until is None or award_date <= r.valid_until)
         ]
         if not valid:
-            raise KeyError(
-                f"geen versie van regeling '{reference}' geldig op gunningsdatum "
-                f"{award_date:%d-%m-%Y}"
-            )
+            raise UnknownRuleset(reference, (r.id for r in family), award_date)
         return max(valid, key=lambda r: r.valid_from)
 
 

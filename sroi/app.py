@@ -208,10 +208,7 @@ def write_submission_template(
                 raise UserError(f"contract {contract_id!r} is not (validly) in the register")
             ruleset = workspace.catalog.by_id(contract.ruleset_id)
         elif ruleset_ref is not None:
-            try:
-                ruleset = workspace.catalog.resolve(ruleset_ref, date.today())
-            except KeyError as error:
-                raise UserError(str(error.args[0])) from error
+            ruleset = workspace.catalog.resolve(ruleset_ref, date.today())
         else:
             ruleset = _the_only_ruleset(workspace)
         if ruleset is None:

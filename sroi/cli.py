@@ -17,6 +17,7 @@ from domain.dutch import euro
 from domain.errors import SroiError
 from domain.periods import Quarter
 from flows.home import Home
+from ledger.files import FileStatus
 from sroi import app
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,17 +85,17 @@ def init(demo: bool, home_dir: Path | None) -> None:
 
 def _echo_run(report: Any) -> None:
     for result in report.files:
-        if result.status == "archived":
+        if result.status is FileStatus.ARCHIVED:
             detail = (
                 f"{result.contract_id}: {result.accepted} accepted, {result.rejected} rejected, "
                 f"{result.pending} pending"
                 + (f", {result.unchanged} unchanged" if result.unchanged else "")
             )
-        elif result.status == "duplicate":
+        elif result.status is FileStatus.DUPLICATE:
             detail = "same bytes as an earlier file, no effect"
         else:
             detail = result.reason or ""
-        click.echo(f"{result.status:<12} {result.inbox_path}  {detail}")
+        click.echo(f"{result.status.value:<12} {result.inbox_path}  {detail}")
     for problem in report.register_problems:
         click.echo(f"warning: contract register: {problem}", err=True)
     if not report.files:

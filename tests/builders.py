@@ -199,13 +199,14 @@ def write_invoice_pdf(
     vat: str,
     total: str,
     supplier: str = "Werkbedrijf Amstelland B.V.",
+    number_label: str = "Factuurnummer",
 ) -> Path:
     """A Dutch invoice from a sheltered company, as a PDF with a text layer."""
     from weasyprint import HTML  # noqa: PLC0415 - only tests with invoices need Pango
 
     html = f"""<html><body><h1>FACTUUR</h1><p>{supplier}<br>KvK 34567890<br>
     BTW-nummer NL810433941B01<br>IBAN NL50INGB0683251309</p>
-    <p>Factuurnummer: {number}<br>Factuurdatum: {day}</p>
+    <p>{number_label}: {number}<br>Factuurdatum: {day}</p>
     <table><tr><td>Totaal excl. BTW</td><td>€ {excl}</td></tr>
     <tr><td>BTW 21%</td><td>€ {vat}</td></tr><tr><td>Totaal</td><td>€ {total}</td></tr></table>
     </body></html>"""

@@ -96,12 +96,27 @@ def test_every_inbox_file_ends_in_archive_or_quarantine_with_a_dutch_reason(home
     quarantined = placed_files(home.quarantine)
     assert len(archived) + len(quarantined) == before == len(results)
     assert sorted(archived) == ["q2.xlsx", "van-mail.xlsx"]
-    assert "leeg" in reason_of(home, "leeg.xlsx") or "geen" in reason_of(home, "leeg.xlsx")
-    assert "beschadigd" in reason_of(home, "kapot.xlsx")
-    assert reason_of(home, "q2.xlsx").startswith("onbekend contract: map 'XX-2025-999'")
-    assert reason_of(home, "zonder-contract.xlsx").startswith("onbekend contract")
-    assert "wijkt af van de map" in reason_of(home, "ander-contract.xlsx")
-    assert "bestandstype '.docx' wordt niet verwerkt" in reason_of(home, "brief.docx")
+    assert reason_of(home, "leeg.xlsx") == (
+        "blad 'Plaatsingen': kopregel niet gevonden in de eerste 20 rijen (verwacht o.a.: "
+        "Doelgroep, Startdatum); gebruik de kolomkoppen uit het sjabloon\n"
+    )
+    assert reason_of(home, "kapot.xlsx") == (
+        "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen\n"
+    )
+    assert reason_of(home, "q2.xlsx") == (
+        "onbekend contract: map 'XX-2025-999' staat niet (geldig) in het contractregister\n"
+    )
+    assert reason_of(home, "zonder-contract.xlsx") == (
+        "onbekend contract: zet het bestand in inbox/<contractnummer>/, vul de cel "
+        "'Contractnummer' in of noem het contractnummer in de bestandsnaam\n"
+    )
+    assert reason_of(home, "ander-contract.xlsx") == (
+        "contractnummer in het bestand (DUO-2025-002) wijkt af van de map (TW-2025-001)\n"
+    )
+    assert reason_of(home, "brief.docx") == (
+        "bestandstype '.docx' wordt niet verwerkt; lever Excel (.xlsx, .xlsm, .xls, .ods) of "
+        "PDF-facturen aan\n"
+    )
     assert (home.archive / "TW-2025-001" / "q2.xlsx").is_file()
     assert (home.archive / "DUO-2025-002" / "van-mail.xlsx").is_file()
 

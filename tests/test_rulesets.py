@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.errors import RulesetError
+from domain.errors import RulesetError, UnknownRuleset
 from rulesets import BonusBlock, InvoiceBlock, PlacementBlock, load_catalog
 from rulesets.catalog import BUILTIN_DIR, find_block, load_ruleset_file
 from rulesets.model import FixedBlock
@@ -75,9 +75,9 @@ def test_family_resolves_to_the_version_valid_at_the_award_date(tmp_path: Path) 
     assert catalog.resolve("twente", date(2026, 12, 31)).id == "twente-2016"
     assert catalog.resolve("twente", date(2027, 1, 1)).id == "twente-2027"
     assert catalog.resolve("Twente-2016", date(2030, 1, 1)).id == "twente-2016"
-    with pytest.raises(KeyError, match="geen versie van regeling 'twente' geldig"):
+    with pytest.raises(UnknownRuleset, match="geen versie van regeling 'twente' geldig"):
         catalog.resolve("twente", date(2015, 1, 1))
-    with pytest.raises(KeyError, match="onbekende regeling 'utrecht'"):
+    with pytest.raises(UnknownRuleset, match="onbekende regeling 'utrecht'"):
         catalog.resolve("utrecht", date(2025, 1, 1))
 
 

@@ -97,14 +97,34 @@ def test_text_renamed_to_xlsx_is_unreadable(tmp_path: Path) -> None:
 def test_zero_byte_file(tmp_path: Path) -> None:
     path = tmp_path / "leeg.xlsx"
     path.write_bytes(b"")
-    with pytest.raises(UnreadableFile, match="leeg"):
+    with pytest.raises(UnreadableFile) as error:
         parse_submission_workbook(path, LIMITS)
+    assert error.value.reason_nl == "het bestand is leeg (0 bytes)"
 
 
-def test_workbook_without_rows(tmp_path: Path) -> None:
+def test_a_sheet_named_for_a_table_without_its_header_row(tmp_path: Path) -> None:
     path = write_submission(tmp_path / "leeg.xlsx", contract_id="TW-1")
-    with pytest.raises(NoEvidenceFound, match="geen blad met plaatsingen"):
+    with pytest.raises(NoEvidenceFound) as error:
         parse_submission_workbook(path, LIMITS)
+    assert error.value.reason_nl == (
+        "blad 'Plaatsingen': kopregel niet gevonden in de eerste 20 rijen (verwacht o.a.: "
+        "Doelgroep, Startdatum); gebruik de kolomkoppen uit het sjabloon"
+    )
+
+
+def test_a_workbook_without_any_table_sheet(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Blad1"
+    sheet["A1"] = "Beste mevrouw, hierbij onze gegevens."
+    workbook.save(tmp_path / "brief.xlsx")
+    with pytest.raises(NoEvidenceFound) as error:
+        parse_submission_workbook(tmp_path / "brief.xlsx", LIMITS)
+    assert error.value.reason_nl == (
+        "geen blad met plaatsingen, inkoop of MVO-uren gevonden; gebruik de bladen "
+        "'Plaatsingen', 'Inkoop' en 'MVO' met de kolomkoppen uit het sjabloon"
+    )
 
 
 def test_headers_without_rows(tmp_path: Path) -> None:

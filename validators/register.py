@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.contracts import Contract, MunicipalShare
+from domain.errors import SroiError, UnknownRuleset
 from parsers.grid import RawTable
 from parsers.register import RegisterTables
 from rulesets import RulesetCatalog
@@ -84,19 +85,28 @@ def _shares(
     return shares, problems
 
 
+class UnusableContractRow(SroiError):
+    """A register row that passed the schema but cannot become a contract (unknown ruleset,
+    shares that do not add up); `reason_nl` names the column."""
+
+    def __init__(self, reason_nl: str) -> None:
+        self.reason_nl = reason_nl
+        super().__init__(reason_nl)
+
+
 def _contract(row: TypedRow, catalog: RulesetCatalog, shares: list[MunicipalShare]) -> Contract:
-    """Raises ValueError with a Dutch message when the row cannot become a contract."""
+    """Raises UnusableContractRow with a Dutch reason when the row cannot become a contract."""
     start = required_date(row, "start_date")
     award = optional_date(row, "award_date") or start
     try:
         ruleset = catalog.resolve(required_text(row, "ruleset"), award)
-    except KeyError as error:
-        raise ValueError(f"Regeling: {error.args[0]}") from error
+    except UnknownRuleset as error:
+        raise UnusableContractRow(f"Regeling: {error.reason_nl}") from error
     municipality = required_text(row, "municipality")
     if shares:
         total = sum((share.share for share in shares), Decimal(0)) * _HUNDRED
         if abs(total - _HUNDRED) > _SHARE_TOLERANCE:
-            raise ValueError(
+            raise UnusableContractRow(
                 f"Deelnemers: aandelen tellen op tot {total.normalize():f}% in plaats van 100%"
             )
     else:
@@ -139,8 +149,8 @@ def validate_register(tables: RegisterTables, catalog: RulesetCatalog) -> Regist
         contract_key = str(row.values["contract_id"]).casefold()
         try:
             contracts.append(_contract(row, catalog, shares.pop(contract_key, [])))
-        except ValueError as error:
-            problems.append(RegisterProblem(table.sheet, row.provenance.row, str(error)))
+        except UnusableContractRow as error:
+            problems.append(RegisterProblem(table.sheet, row.provenance.row, error.reason_nl))
     for contract_key in shares:
         problems.append(
             RegisterProblem(

@@ -158,9 +158,7 @@ def value_portfolio(
     valuations = []
     municipalities: dict[str, MunicipalValuation] = {}
     for contract in sorted(contracts, key=lambda c: c.contract_id):
-        ruleset = catalog.by_id(contract.ruleset_id)
-        if ruleset is None:
-            raise KeyError(f"contract {contract.contract_id}: ruleset {contract.ruleset_id}")
+        ruleset = catalog.resolve(contract.ruleset_id, contract.award_date)
         valuation = _value_contract(contract, ruleset, lines, values, quarter)
         valuations.append(valuation)
         for share in contract.shares:

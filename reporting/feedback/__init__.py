@@ -16,7 +16,6 @@ from domain.storage import write_atomically
 from parsers.limits import ReadLimits
 from reporting.feedback.annotate import annotate_table
 from reporting.feedback.lines import (
-    STATUS_NL,
     FeedbackLine,
     FeedbackSummary,
     HeaderRow,
@@ -41,9 +40,6 @@ def write_feedback_workbook(
     written whole or not at all: a crash never leaves half a workbook behind."""
     if destination.suffix.lower() != ".xlsx":
         raise ValueError(f"feedback workbook must be .xlsx, got {destination.name}")
-    for line in lines:
-        if line.status not in STATUS_NL:
-            raise ValueError(f"unknown line status {line.status!r}")
     workbook, sheets = open_original(original, limits or ReadLimits())
     for header in headers:
         sheet = sheets.get(header.sheet)

@@ -16,18 +16,13 @@ from reporting.feedback.lines import (
     NOTE_HEADER,
     STATUS_FILLS,
     STATUS_HEADER,
-    STATUS_NL,
     FeedbackLine,
     HeaderRow,
 )
 from reporting.spreadsheet import write_text
 from validators.lines import LineStatus
 
-_SEVERITY = {
-    LineStatus.ACCEPTED.value: 0,
-    LineStatus.PENDING.value: 1,
-    LineStatus.REJECTED.value: 2,
-}
+_SEVERITY = {LineStatus.ACCEPTED: 0, LineStatus.PENDING: 1, LineStatus.REJECTED: 2}
 
 
 @dataclass(frozen=True)
@@ -35,11 +30,11 @@ class _RowNote:
     """What one Excel row gets: the worst status of its lines and all their texts."""
 
     row: int
-    status: str
+    status: LineStatus
     text: str
 
 
-def status_fill(status: str) -> PatternFill:
+def status_fill(status: LineStatus) -> PatternFill:
     colour = STATUS_FILLS[status]
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
@@ -75,13 +70,13 @@ def annotate_table(sheet: Worksheet, header: HeaderRow, lines: Sequence[Feedback
 
 def _write_note(sheet: Worksheet, note: _RowNote, first_column: int, status_column: int) -> None:
     status_cell = sheet.cell(row=note.row, column=status_column)
-    write_text(status_cell, STATUS_NL[note.status])
+    write_text(status_cell, note.status.label_nl)
     if note.text:
         note_cell = sheet.cell(row=note.row, column=status_column + 1)
         write_text(note_cell, note.text)
         note_cell.alignment = Alignment(wrap_text=True, vertical="top")
     fill = status_fill(note.status)
-    if note.status == LineStatus.ACCEPTED.value:
+    if note.status is LineStatus.ACCEPTED:
         # Accepted rows keep the contractor's look; only the status cell says it is fine.
         status_cell.fill = fill
         return

@@ -14,12 +14,10 @@ SUMMARY_TITLE = "Samenvatting"
 STATUS_HEADER = "Status"
 NOTE_HEADER = "Toelichting"
 
-STATUS_NL = {status.value: status.label_nl for status in LineStatus}
-"""The same words as the quarterly reports use."""
 STATUS_FILLS = {
-    LineStatus.REJECTED.value: "FFC7CE",
-    LineStatus.PENDING.value: "FFEB9C",
-    LineStatus.ACCEPTED.value: "C6EFCE",
+    LineStatus.REJECTED: "FFC7CE",
+    LineStatus.PENDING: "FFEB9C",
+    LineStatus.ACCEPTED: "C6EFCE",
 }
 """Excel's own "light red / light yellow / light green" cell styles, familiar to contractors."""
 
@@ -30,8 +28,7 @@ class FeedbackLine:
     """Sheet name as in the submitted workbook."""
     row: int
     """1-based Excel row of the line."""
-    status: str
-    """"accepted" | "rejected" | "pending"."""
+    status: LineStatus
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
     value_quarter: Decimal

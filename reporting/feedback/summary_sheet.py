@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.dutch import date_nl, round_cents
 from reporting.feedback.annotate import status_fill
-from reporting.feedback.lines import STATUS_NL, SUMMARY_TITLE, FeedbackLine, FeedbackSummary
+from reporting.feedback.lines import SUMMARY_TITLE, FeedbackLine, FeedbackSummary
 from reporting.spreadsheet import EURO_FORMAT, write_text
 from validators.lines import LineStatus
 
@@ -55,7 +55,7 @@ def _unique_title(workbook: Workbook, wanted: str) -> str:
 
 
 def _count(lines: Sequence[FeedbackLine], status: LineStatus) -> int:
-    return sum(1 for line in lines if line.status == status.value)
+    return sum(1 for line in lines if line.status is status)
 
 
 def _write_facts(
@@ -107,8 +107,8 @@ def _write_legend(sheet: Worksheet, row: int) -> int:
     row += 1
     for status, meaning in _LEGEND:
         cell = sheet.cell(row=row, column=1)
-        write_text(cell, STATUS_NL[status.value])
-        cell.fill = status_fill(status.value)
+        write_text(cell, status.label_nl)
+        cell.fill = status_fill(status)
         write_text(sheet.cell(row=row, column=2), meaning)
         row += 1
     return row
@@ -141,7 +141,7 @@ def _sorted_problems(
 ) -> list[FeedbackLine]:
     """Rejected and pending lines in the order of the workbook: sheet by sheet, row by row."""
     position = {name: index for index, name in enumerate(sheet_order)}
-    problems = [line for line in lines if line.status != LineStatus.ACCEPTED.value]
+    problems = [line for line in lines if line.status is not LineStatus.ACCEPTED]
     return sorted(
         problems,
         key=lambda line: (position.get(line.sheet, len(position)), line.sheet, line.row),
@@ -152,7 +152,7 @@ def _write_problem(sheet: Worksheet, row: int, line: FeedbackLine) -> None:
     write_text(sheet.cell(row=row, column=1), line.sheet)
     sheet.cell(row=row, column=2, value=line.row).alignment = Alignment(horizontal="left")
     status = sheet.cell(row=row, column=3)
-    write_text(status, STATUS_NL[line.status])
+    write_text(status, line.status.label_nl)
     status.fill = status_fill(line.status)
     text = line.text
     if text:

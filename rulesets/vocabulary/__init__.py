@@ -267,6 +267,11 @@ class _HomeInvoiceLabels(_Strict):
     supplier: tuple[str, ...] = ()
 
 
+def _key(location: Iterable[int | str]) -> str:
+    """A readable key path: 'tables.plaatsingen.headers' (pydantic's '[key]' steps left out)."""
+    return ".".join(str(part) for part in location if part != "[key]") or "(top level)"
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -282,8 +287,7 @@ def _validated(model: type[M], path: Path, raw: dict[str, Any]) -> M:
         return model.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise RulesetError(path, key, first["msg"]) from error
+        raise RulesetError(path, _key(first["loc"]), first["msg"]) from error
 
 
 def _builtin_tables(path: Path) -> dict[TableKind, TableDefinition]:
@@ -329,8 +333,7 @@ def _add_invoice_labels(vocabulary: Vocabulary, path: Path) -> Vocabulary:
         labels = vocabulary.invoice_labels.with_extra(extra)
     except ValidationError as error:
         first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise RulesetError(path, key, first["msg"]) from error
+        raise RulesetError(path, _key(first["loc"]), first["msg"]) from error
     return vocabulary.model_copy(update={"invoice_labels": labels})
 
 
