@@ -58,11 +58,24 @@ class UnknownRuleset(UserError):
 
 
 class UnknownLine(UserError):
-    """A line id that the ledger does not know."""
+    """A line id that the ledger does not know, or whose every version was retracted."""
 
-    def __init__(self, line_id: int) -> None:
+    def __init__(self, line_id: int, *, retracted: bool = False) -> None:
         self.line_id = line_id
-        super().__init__(f"there is no line {line_id}")
+        self.retracted = retracted
+        super().__init__(
+            f"line {line_id} was retracted with its file" if retracted else f"no line {line_id}"
+        )
+
+
+class UnknownFile(UserError):
+    """A file id that the ledger does not know."""
+
+    def __init__(self, file_id: int) -> None:
+        self.file_id = file_id
+        super().__init__(
+            f"no file {file_id} in the ledger (`sroi run` and `sroi lines` show file ids)"
+        )
 
 
 class FileRejected(SroiError):

@@ -43,6 +43,11 @@ class Pseudonymizer:
         """The same person under every contract and contractor."""
         return "B" + self._digest("bsn", bsn)
 
+    def match_key(self, purpose: str, *parts: str) -> str:
+        """A keyed digest of some values of a row, to recognise the row's correction later
+        without keeping the values themselves."""
+        return "M" + self._digest(purpose, "|".join(parts))
+
     def person_by_personnel_number(self, contractor: str, number: str) -> str:
         """A personnel number only identifies a person within one contractor."""
         return "P" + self._digest("personeelsnummer", f"{contractor.casefold()}|{number}")

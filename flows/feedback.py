@@ -9,11 +9,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from domain.contracts import Contract
-from domain.errors import FileRejected
+from domain.errors import FileRejected, UnknownFile
 from domain.periods import Quarter
 from flows.workspace import Workspace
-from ledger.lines import records_of_file, stored_lines
+from ledger.lines import current_version, stored_lines, versions_of_file
+from ledger.schema import FileRecord
 from parsers.submission import parse_submission_workbook
 from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
 from validators.lines import LineStatus
@@ -45,7 +48,6 @@ class ArchivedWorkbook:
     file_id: int
     contract_id: str
     stored_path: str
-    unchanged: int
 
 
 def write_feedback_for(
@@ -69,10 +71,46 @@ def write_feedback_for(
                     workspace, register, workbook, quarter=quarter, values=values, as_of=as_of
                 )
             )
-        except (OSError, ValueError, FileRejected) as problem:
+        except (OSError, ValueError, FileRejected, UnknownFile) as problem:
             # The ledger is complete already; one unwritable copy must not stop the others.
             problems.append(f"{workbook.stored_path}: {problem}")
     return written, problems
+
+
+def _feedback_lines(
+    session: Session,
+    file: FileRecord,
+    values: dict[int, tuple[Decimal, tuple[str, ...]]],
+) -> list[FeedbackLine]:
+    """A line per version the file added, and one per row that repeated an earlier line
+    (with that line's verdict as it stands)."""
+    nothing: tuple[Decimal, tuple[str, ...]] = (Decimal(0), ())
+    lines = [
+        FeedbackLine(
+            sheet=version.source_sheet,
+            row=version.source_row,
+            status=LineStatus(version.status),
+            reasons=tuple(version.reasons),
+            warnings=tuple(version.warnings) + values.get(version.line_id, nothing)[1],
+            value_quarter=values.get(version.line_id, nothing)[0],
+        )
+        for version in versions_of_file(session, file.id)
+        if version.source_sheet is not None and version.source_row is not None
+    ]
+    for sheet, row, line_id, _ in file.summary.get("unchanged_rows", []):
+        _, current = current_version(session, line_id)
+        lines.append(
+            FeedbackLine(
+                sheet=sheet,
+                row=row,
+                status=LineStatus(current.status),
+                reasons=tuple(current.reasons),
+                warnings=(f"al eerder verwerkt als regel {line_id}",),
+                value_quarter=values.get(line_id, nothing)[0],
+                unchanged=True,
+            )
+        )
+    return lines
 
 
 def _write_one(
@@ -88,27 +126,18 @@ def _write_one(
     original = workspace.home.root / workbook.stored_path
     tables = parse_submission_workbook(original, workspace.limits, workspace.vocabulary).tables
     with workspace.ledger.reading() as session:
-        records = records_of_file(session, workbook.file_id)
-    nothing: tuple[Decimal, tuple[str, ...]] = (Decimal(0), ())
-    lines = [
-        FeedbackLine(
-            sheet=record.source_sheet,
-            row=record.source_row,
-            status=LineStatus(record.status),
-            reasons=tuple(record.reasons),
-            warnings=tuple(record.warnings) + values.get(record.id, nothing)[1],
-            value_quarter=values.get(record.id, nothing)[0],
-        )
-        for record in records
-        if record.source_sheet is not None and record.source_row is not None
-    ]
+        file = session.get(FileRecord, workbook.file_id)
+        if file is None:
+            raise UnknownFile(workbook.file_id)
+        lines = _feedback_lines(session, file, values)
+        unchanged = int(file.summary.get("unchanged", 0))
     summary = FeedbackSummary(
         contract_id=workbook.contract_id,
         contractor=contract.contractor if contract else "",
-        file=original.name,
+        file=file.original_name,
         quarter_label=quarter.label_nl,
         processed_on=as_of,
-        unchanged=workbook.unchanged,
+        unchanged=unchanged,
     )
     headers = [HeaderRow(table.sheet, table.header_row, table.last_column) for table in tables]
     destination = feedback_path(workspace, workbook.contract_id, original.name)

@@ -13,6 +13,7 @@ from domain.errors import ConfigError
 from parsers.limits import ReadLimits
 
 DEFAULT_HOME = Path("sroi-data")
+DATABASE_URL_VARIABLE = "SROI_DATABASE_URL"
 SETTINGS_FILE = "sroi.toml"
 
 
@@ -106,10 +107,29 @@ class Home:
         return None
 
     def ensure_layout(self) -> None:
-        for folder in (self.inbox, self.archive, self.quarantine, self.feedback, self.reports):
-            folder.mkdir(parents=True, exist_ok=True)
+        """The home folder and its folders; a path that cannot be one is a ConfigError."""
+        for folder in (
+            self.root,
+            self.inbox,
+            self.archive,
+            self.quarantine,
+            self.feedback,
+            self.reports,
+        ):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except FileExistsError as error:
+                raise ConfigError(f"{folder} is a file, not a folder") from error
+            except NotADirectoryError as error:
+                raise ConfigError(
+                    f"cannot create {folder}: a part of that path is a file, not a folder"
+                ) from error
+            except OSError as error:
+                raise ConfigError(f"cannot create {folder}: {error.strerror}") from error
 
     def require_exists(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise ConfigError(f"home {self.root} is a file, not a folder")
         if not self.root.is_dir():
             raise ConfigError(f"home folder {self.root} does not exist; run `sroi init` first")
 
@@ -130,4 +150,9 @@ class Home:
             raise ConfigError(f"{self.settings_file}: {problems}") from error
 
     def ledger_url(self, settings: Settings) -> str:
-        return settings.ledger.url or f"sqlite:///{self.sqlite_path}"
+        """$SROI_DATABASE_URL, else `[ledger] url`, else SQLite in the home folder."""
+        return (
+            os.environ.get(DATABASE_URL_VARIABLE)
+            or settings.ledger.url
+            or f"sqlite:///{self.sqlite_path}"
+        )

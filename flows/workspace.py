@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from domain.errors import RegisterError
+from domain.errors import ConfigError, RegisterError
 from domain.pseudonym import Pseudonymizer, load_or_create_key
 from flows.home import Home, Settings
 from ledger.contracts import sync_contracts
@@ -50,14 +52,39 @@ class Workspace:
             )
         return validate_register(read_register(path, self.vocabulary), self.catalog)
 
-    def sync_register(self, register: Register) -> None:
-        """Copy the valid contracts into the ledger (done by every run)."""
+    def sync_register(self, register: Register) -> list[str]:
+        """Copy the valid contracts into the ledger (done by every run); returns the contracts
+        whose checked fields changed since the last run."""
         with self.ledger.transaction() as session:
-            sync_contracts(session, register.contracts)
+            return sync_contracts(session, register.contracts)
 
     def close(self) -> None:
         if "ledger" in self.__dict__:
             self.ledger.close()
+
+
+@contextmanager
+def opened(home: Home) -> Iterator[Workspace]:
+    """A workspace for one command, closed afterwards."""
+    workspace = open_workspace(home)
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+def check_ready_to_run(home: Home) -> None:
+    """Every mistake a coordinator or operator can make in the home, as one clear error,
+    before a run starts Prefect: settings, rulesets, vocabulary, register, the ledger (opened
+    and migrated) and the inbox folder."""
+    with opened(home) as workspace:
+        workspace.load_register()
+        _ = workspace.ledger
+        if not home.inbox.is_dir():
+            raise ConfigError(
+                f"inbox folder {home.inbox} does not exist (is the share mounted? "
+                "`sroi init` creates it)"
+            )
 
 
 def open_workspace(home: Home) -> Workspace:

@@ -10,15 +10,32 @@ from sqlalchemy.orm import Session
 from domain.contracts import Contract
 from ledger.schema import ContractRecord
 
+CHECKED_FIELDS = (
+    "contractor",
+    "contractor_kvk",
+    "start_date",
+    "end_date",
+    "award_date",
+    "ruleset_id",
+)
+"""Register fields the validators use: a change means the contract's lines are checked again."""
 
-def sync_contracts(session: Session, contracts: Sequence[Contract]) -> None:
+
+def _checked_values(record: ContractRecord | Contract) -> tuple[object, ...]:
+    return tuple(getattr(record, name) for name in CHECKED_FIELDS)
+
+
+def sync_contracts(session: Session, contracts: Sequence[Contract]) -> list[str]:
     """Insert or update each valid register contract; contracts are never deleted, because
-    lines and files refer to them."""
+    lines and files refer to them. Returns the ids of known contracts whose checked fields
+    changed since the last run."""
     now = datetime.now(UTC).replace(tzinfo=None)
+    changed = []
     for contract in contracts:
-        record = session.get(ContractRecord, contract.contract_id) or ContractRecord(
-            contract_id=contract.contract_id
-        )
+        record = session.get(ContractRecord, contract.contract_id)
+        if record is not None and _checked_values(record) != _checked_values(contract):
+            changed.append(contract.contract_id)
+        record = record or ContractRecord(contract_id=contract.contract_id)
         record.title = contract.title
         record.contractor = contract.contractor
         record.contractor_kvk = contract.contractor_kvk
@@ -37,3 +54,6 @@ def sync_contracts(session: Session, contracts: Sequence[Contract]) -> None:
         record.shares = {share.municipality: str(share.share) for share in contract.shares}
         record.synced_at = now
         session.add(record)
+    return changed
+
+

@@ -10,7 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import ConfigError
@@ -35,11 +36,28 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
-    with engine.begin() as connection:
-        config = alembic_config(str(engine.url))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    """Bring the schema to the newest revision (idempotent). SQLite rebuilds a table to alter
+    it, so foreign keys are checked after the migration, not during it."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            config = alembic_config(str(engine.url))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if sqlite:
+                _check_foreign_keys(connection)
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise ConfigError(f"the ledger's references are broken after migrating: {broken[:5]}")
 
 
 @dataclass(frozen=True)
@@ -62,14 +80,42 @@ class Ledger:
         self.engine.dispose()
 
 
-def open_ledger(url: str) -> Ledger:
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def _engine(url: str) -> Engine:
     try:
-        engine = create_engine(url)
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ConfigError(
+            f"ledger url {url!r} is not a database URL (expected e.g. "
+            "postgresql+psycopg://sroi@dbserver/sroi or sqlite:///path/sroi.db)"
+        ) from error
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise ConfigError(
+            f"the ledger runs on SQLite or PostgreSQL, not {parsed.get_backend_name()} "
+            f"({parsed.render_as_string(hide_password=True)})"
+        )
+    try:
+        return create_engine(parsed)
     except ImportError as error:
         raise ConfigError(
-            f"ledger URL {url!r} needs a database driver that is not installed: {error}"
+            f"ledger URL {parsed.render_as_string(hide_password=True)} needs a database driver "
+            f"that is not installed: {error}"
         ) from error
+
+
+def open_ledger(url: str) -> Ledger:
+    """The ledger, migrated to the newest schema. Raises ConfigError (one clear line) for a
+    URL that is not one, a database that is not supported or cannot be reached."""
+    engine = _engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except OperationalError as error:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        cause = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise ConfigError(f"cannot open the ledger at {where}: {cause}") from error
     return Ledger(engine, sessionmaker(engine, expire_on_commit=False))

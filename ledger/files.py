@@ -33,22 +33,61 @@ class FileOutcome:
     stored_path: str
     size_bytes: int
     duplicate_of: int | None = None
+    received_at: datetime | None = None
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def processed_file(session: Session, sha256: str) -> FileRecord | None:
-    """The first archived file with these bytes; a quarantined one may be retried."""
+def archived_copy(session: Session, sha256: str, contract_id: str) -> FileRecord | None:
+    """The first file with these bytes archived for this contract and not retracted: the same
+    file dropped again. (The same bytes under another contract are a misfiled copy, not a
+    duplicate; a quarantined file may be retried.)"""
     query = (
         select(FileRecord)
-        .where(FileRecord.sha256 == sha256, FileRecord.status == FileStatus.ARCHIVED)
+        .where(
+            FileRecord.sha256 == sha256,
+            FileRecord.status == FileStatus.ARCHIVED,
+            FileRecord.contract_id == contract_id,
+            FileRecord.retracted_at.is_(None),
+        )
         .order_by(FileRecord.id)
         .limit(1)
     )
     return session.scalars(query).first()
 
 
-def stored_paths(session: Session) -> set[str]:
-    return set(session.scalars(select(FileRecord.stored_path)))
+def archived_files(session: Session, contract_id: str) -> list[FileRecord]:
+    """The contract's archived files that still count, in the order they were processed."""
+    query = (
+        select(FileRecord)
+        .where(
+            FileRecord.contract_id == contract_id,
+            FileRecord.status == FileStatus.ARCHIVED,
+            FileRecord.retracted_at.is_(None),
+        )
+        .order_by(FileRecord.id)
+    )
+    return list(session.scalars(query))
+
+
+def is_recorded(session: Session, stored_path: str) -> bool:
+    """Whether a file of the ledger is stored at this path (under archive/ or quarantine/)."""
+    query = select(FileRecord.id).where(FileRecord.stored_path == stored_path).limit(1)
+    return session.scalars(query).first() is not None
+
+
+def earlier_quarantines(session: Session, sha256: str, inbox_path: str) -> list[FileRecord]:
+    """Quarantined files that a file now processed replaces: the same bytes, or a new file
+    dropped at the same place in the inbox (a retry after the reason was fixed)."""
+    query = (
+        select(FileRecord)
+        .where(
+            FileRecord.status == FileStatus.QUARANTINED,
+            FileRecord.resolved_by.is_(None),
+            (FileRecord.sha256 == sha256) | (FileRecord.inbox_path == inbox_path),
+        )
+        .order_by(FileRecord.id)
+    )
+    return list(session.scalars(query))
 
 
 def record_file(session: Session, outcome: FileOutcome, run_id: int | None) -> FileRecord:
@@ -64,6 +103,7 @@ def record_file(session: Session, outcome: FileOutcome, run_id: int | None) -> F
         size_bytes=outcome.size_bytes,
         run_id=run_id,
         duplicate_of=outcome.duplicate_of,
+        received_at=outcome.received_at,
         processed_at=datetime.now(UTC).replace(tzinfo=None),
         summary=outcome.summary,
     )

@@ -1,5 +1,6 @@
-"""Evidence lines and their valuations: written per file in one transaction, read back as the
-validator's `KnownEvidence` and the valuation's `StoredLine`s."""
+"""Evidence lines and their versions: stored per file in one transaction, read back as the
+valuation's `StoredLine`s. A line keeps its id for its whole life; each file or approval that
+says something new about it adds a version, and its current version is the one that counts."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ledger.schema import LineRecord, ValuationRecord
+from domain.errors import UnknownLine
+from ledger.schema import LineRecord, LineVersion, ValuationRecord
 from ledger.serialize import facts_from_json, facts_to_json
 from parsers.grid import Provenance
 from validators.approval import approve
-from validators.known import KnownEvidence, KnownLine
+from validators.known import invoice_number_key
 from validators.lines import (
     CheckedLine,
     HourFacts,
@@ -27,19 +29,78 @@ from valuation.accrual import StoredLine
 from valuation.components import Component, ComponentKind, ValuedLine
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """Ledger times are UTC without a zone (SQLite and PostgreSQL alike)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _current_head(session: Session, line_id: int) -> LineRecord | None:
-    """Follow the history to the newest version (another worker may have moved it on)."""
-    record = session.get(LineRecord, line_id)
-    while record is not None and record.superseded_by is not None:
-        record = session.get(LineRecord, record.superseded_by)
+def _valuations(item: ValuedLine) -> list[ValuationRecord]:
+    return [
+        ValuationRecord(
+            kind=component.kind.value,
+            block_code=component.block_code,
+            amount=component.amount,
+            fte=component.fte,
+            count_days=component.count_days,
+        )
+        for component in item.components
+    ]
+
+
+def _new_version(
+    line: CheckedLine, file_id: int, ruleset_id: str, *, from_pdf: bool
+) -> LineVersion:
+    facts = line.facts
+    return LineVersion(
+        file_id=file_id,
+        kind=line.kind.value,
+        status=line.status.value,
+        reasons=list(line.reasons),
+        warnings=list(line.warnings),
+        block_code=line.block_code,
+        ruleset_id=ruleset_id,
+        identity=line.identity,
+        fingerprint=line.fingerprint,
+        match_keys=list(line.match_keys),
+        source_file=line.provenance.file,
+        source_sheet=line.provenance.sheet,
+        source_row=line.provenance.row,
+        person_key=facts.person_key if isinstance(facts, PlacementFacts) else None,
+        facts=facts_to_json(facts),
+        raw_summary=line.raw_summary,
+        from_pdf=from_pdf and line.provenance.sheet is None,
+        approved_by=facts.approved_by if isinstance(facts, PurchaseFacts | HourFacts) else None,
+        created_at=now(),
+    )
+
+
+def make_current(record: LineRecord, version: LineVersion | None) -> None:
+    """Point the line at `version` (None: nothing of it counts any more) and copy its keys."""
+    record.current_version_id = version.id if version is not None else None
+    record.status = version.status if version is not None else None
+    record.identity = version.identity if version is not None else None
+    record.person_key = version.person_key if version is not None else None
+    number = (version.facts or {}).get("invoice_number") if version is not None else None
+    record.invoice_key = invoice_number_key(number) if isinstance(number, str) else None
+
+
+def _line_for(session: Session, line: CheckedLine, contract_id: str) -> LineRecord:
+    record = session.get(LineRecord, line.line_id) if line.line_id is not None else None
+    if record is None:
+        record = LineRecord(contract_id=contract_id, kind=line.kind.value, created_at=now())
+        session.add(record)
+        session.flush()
     return record
 
 
-def record_lines(
+def _next_version_number(session: Session, line_id: int) -> int:
+    highest = session.scalar(
+        select(func.max(LineVersion.version)).where(LineVersion.line_id == line_id)
+    )
+    return (highest or 0) + 1
+
+
+def store_lines(
     session: Session,
     file_id: int,
     contract_id: str,
@@ -47,71 +108,43 @@ def record_lines(
     valued: Sequence[ValuedLine],
     *,
     from_pdf: bool = False,
-) -> list[int]:
-    """Adds every line with its valuation; a line that supersedes another closes that one."""
-    ids = []
+) -> list[LineVersion]:
+    """Adds every line as a new line or a new version of the line it names (`line_id`)."""
+    stored = []
     for item in valued:
-        line = item.line
-        facts = line.facts
-        record = LineRecord(
-            file_id=file_id,
-            contract_id=contract_id,
-            kind=line.kind.value,
-            status=line.status.value,
-            reasons=list(line.reasons),
-            warnings=list(line.warnings),
-            block_code=line.block_code,
-            ruleset_id=ruleset_id,
-            identity=line.identity,
-            fingerprint=line.fingerprint,
-            source_file=line.provenance.file,
-            source_sheet=line.provenance.sheet,
-            source_row=line.provenance.row,
-            person_key=facts.person_key if isinstance(facts, PlacementFacts) else None,
-            facts=facts_to_json(facts),
-            raw_summary=line.raw_summary,
-            from_pdf=from_pdf and line.provenance.sheet is None,
-            approved_by=facts.approved_by if isinstance(facts, PurchaseFacts | HourFacts) else None,
-            created_at=_now(),
-            valuations=[
-                ValuationRecord(
-                    kind=component.kind.value,
-                    block_code=component.block_code,
-                    amount=component.amount,
-                    fte=component.fte,
-                    count_days=component.count_days,
-                )
-                for component in item.components
-            ],
-        )
-        session.add(record)
+        record = _line_for(session, item.line, contract_id)
+        version = _new_version(item.line, file_id, ruleset_id, from_pdf=from_pdf)
+        version.line_id = record.id
+        version.contract_id = record.contract_id
+        version.version = _next_version_number(session, record.id)
+        version.valuations = _valuations(item)
+        session.add(version)
         session.flush()
-        if line.supersedes is not None:
-            previous = _current_head(session, line.supersedes)
-            if previous is not None and previous.id != record.id:
-                previous.superseded_by = record.id
-                record.supersedes = previous.id
-        ids.append(record.id)
-    return ids
+        make_current(record, version)
+        stored.append(version)
+    return stored
 
 
-def _checked(record: LineRecord) -> CheckedLine:
-    kind = LineKind(record.kind)
+def checked_line(version: LineVersion) -> CheckedLine:
+    """A stored version as the validators and the valuation know a line."""
+    kind = LineKind(version.kind)
     return CheckedLine(
         kind=kind,
-        provenance=Provenance(record.source_file, record.source_sheet, record.source_row),
-        status=LineStatus(record.status),
-        reasons=tuple(record.reasons),
-        warnings=tuple(record.warnings),
-        block_code=record.block_code,
-        identity=record.identity,
-        facts=facts_from_json(kind, record.facts),
-        fingerprint=record.fingerprint,
-        raw_summary=dict(record.raw_summary),
+        provenance=Provenance(version.source_file, version.source_sheet, version.source_row),
+        status=LineStatus(version.status),
+        reasons=tuple(version.reasons),
+        warnings=tuple(version.warnings),
+        block_code=version.block_code,
+        identity=version.identity,
+        facts=facts_from_json(kind, version.facts),
+        line_id=version.line_id,
+        fingerprint=version.fingerprint,
+        raw_summary=dict(version.raw_summary),
+        match_keys=tuple(version.match_keys),
     )
 
 
-def _components(record: LineRecord) -> tuple[Component, ...]:
+def components(version: LineVersion) -> tuple[Component, ...]:
     return tuple(
         Component(
             ComponentKind(valuation.kind),
@@ -120,15 +153,16 @@ def _components(record: LineRecord) -> tuple[Component, ...]:
             valuation.fte,
             valuation.count_days,
         )
-        for valuation in record.valuations
+        for valuation in version.valuations
     )
 
 
-def current_records(session: Session, contract_id: str | None = None) -> list[LineRecord]:
+def current_versions(session: Session, contract_id: str | None = None) -> list[LineVersion]:
+    """The version that counts of every line (of one contract), in line order."""
     query = (
-        select(LineRecord)
-        .where(LineRecord.superseded_by.is_(None))
-        .options(selectinload(LineRecord.valuations))
+        select(LineVersion)
+        .join(LineRecord, LineRecord.current_version_id == LineVersion.id)
+        .options(selectinload(LineVersion.valuations), selectinload(LineVersion.file))
         .order_by(LineRecord.id)
     )
     if contract_id is not None:
@@ -136,78 +170,63 @@ def current_records(session: Session, contract_id: str | None = None) -> list[Li
     return list(session.scalars(query))
 
 
-def stored_lines(session: Session) -> list[StoredLine]:
-    """Every current line with its components, in submission order."""
+def stored_lines(session: Session, contract_id: str | None = None) -> list[StoredLine]:
+    """Every current line with its components, by its stable id."""
     return [
-        StoredLine(record.id, record.contract_id, ValuedLine(_checked(record), _components(record)))
-        for record in current_records(session)
+        StoredLine(
+            version.line_id,
+            version.contract_id,
+            ValuedLine(checked_line(version), components(version)),
+        )
+        for version in current_versions(session, contract_id)
     ]
 
 
-def known_evidence(session: Session) -> KnownEvidence:
-    return KnownEvidence(
-        tuple(
-            KnownLine(
-                line_id=record.id,
-                contract_id=record.contract_id,
-                kind=LineKind(record.kind),
-                identity=record.identity,
-                status=LineStatus(record.status),
-                fingerprint=record.fingerprint,
-                provenance=Provenance(record.source_file, record.source_sheet, record.source_row),
-                block_code=record.block_code,
-                facts=facts_from_json(LineKind(record.kind), record.facts),
-                from_pdf=record.from_pdf,
-            )
-            for record in current_records(session)
-        )
-    )
-
-
-def line_history(session: Session, line_id: int) -> list[LineRecord]:
-    """All versions of a line, oldest first."""
-    record = session.get(LineRecord, line_id)
-    versions: list[LineRecord] = []
-    while record is not None and record.supersedes is not None:
-        record = session.get(LineRecord, record.supersedes)
-    while record is not None:
-        versions.append(record)
-        record = session.get(LineRecord, record.superseded_by) if record.superseded_by else None
-    return versions
-
-
-def approve_line(session: Session, line_id: int, by: str) -> LineRecord:
-    """A new version of a pending line, approved by `by` now; the history keeps the old one.
-
-    Raises LookupError for an unknown or superseded line and NotAwaitingApproval when the
-    line does not wait for an approval."""
-    record = session.get(LineRecord, line_id)
-    if record is None:
-        raise LookupError(f"there is no line {line_id}")
-    if record.superseded_by is not None:
-        raise LookupError(f"line {line_id} was replaced by line {record.superseded_by}")
-    approved = approve(_checked(record), by)
-    components = _components(record)
-    stored = record_lines(
-        session,
-        record.file_id,
-        record.contract_id,
-        record.ruleset_id,
-        [ValuedLine(replace(approved, supersedes=record.id), components)],
-        from_pdf=record.from_pdf,
-    )
-    new = session.get(LineRecord, stored[0])
-    if new is None:  # just flushed in this session
-        raise LookupError(f"line {stored[0]} vanished")
-    new.approved_at = _now()
-    return new
-
-
-def records_of_file(session: Session, file_id: int) -> list[LineRecord]:
-    """Every line a file added, also versions replaced since, in row order."""
+def versions_of_file(session: Session, file_id: int) -> list[LineVersion]:
+    """Every version a file added (also those replaced since), in the order of its rows."""
     query = (
-        select(LineRecord)
-        .where(LineRecord.file_id == file_id)
-        .order_by(LineRecord.source_sheet, LineRecord.source_row, LineRecord.id)
+        select(LineVersion)
+        .where(LineVersion.file_id == file_id)
+        .order_by(LineVersion.source_sheet, LineVersion.source_row, LineVersion.id)
     )
     return list(session.scalars(query))
+
+
+def line_history(session: Session, line_id: int) -> list[LineVersion]:
+    """All versions of a line, oldest first; raises UnknownLine."""
+    record = session.get(LineRecord, line_id)
+    if record is None:
+        raise UnknownLine(line_id)
+    return list(record.versions)
+
+
+def current_version(session: Session, line_id: int) -> tuple[LineRecord, LineVersion]:
+    record = session.get(LineRecord, line_id)
+    if record is None:
+        raise UnknownLine(line_id)
+    version = (
+        session.get(LineVersion, record.current_version_id)
+        if record.current_version_id is not None
+        else None
+    )
+    if version is None:
+        raise UnknownLine(line_id, retracted=True)
+    return record, version
+
+
+def approve_line(session: Session, line_id: int, by: str) -> LineVersion:
+    """A new version of a pending line, approved by `by` now; the line keeps its id.
+
+    Raises UnknownLine, and NotAwaitingApproval when the line does not wait for an approval."""
+    record, version = current_version(session, line_id)
+    approved = approve(checked_line(version), by)
+    (stored,) = store_lines(
+        session,
+        version.file_id,
+        record.contract_id,
+        version.ruleset_id,
+        [ValuedLine(replace(approved, line_id=record.id), components(version))],
+        from_pdf=version.from_pdf,
+    )
+    stored.approved_at = now()
+    return stored

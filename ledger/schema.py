@@ -70,6 +70,8 @@ class RunRecord(Base):
 
 
 class FileRecord(Base):
+    """One inbox file as it was handled; the original is kept in archive/ or quarantine/."""
+
     __tablename__ = "files"
     __table_args__ = (Index("ix_files_sha256_status", "sha256", "status"),)
 
@@ -86,24 +88,59 @@ class FileRecord(Base):
     size_bytes: Mapped[int]
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
+    received_at: Mapped[datetime | None]
+    """When the file arrived in the inbox (its modification time there)."""
     processed_at: Mapped[datetime]
     summary: Mapped[dict[str, Any]]
+    retracted_at: Mapped[datetime | None]
+    """Set by `sroi retract`: the file's lines no longer count; the original stays archived."""
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
+    """For a quarantined file: the later file that was processed in its place (a retry)."""
 
-    lines: Mapped[list[LineRecord]] = relationship(back_populates="file")
+    versions: Mapped[list[LineVersion]] = relationship(back_populates="file")
+    run: Mapped[RunRecord | None] = relationship()
 
 
 class LineRecord(Base):
-    """One version of an evidence line. A re-submission adds a version and points the earlier
-    one at it (`superseded_by`); only lines without `superseded_by` count."""
+    """An evidence line: one placement, invoice or activity, with the id a coordinator sees
+    for its whole life. What it says is in its versions; `current_version_id` is the one that
+    counts (None when every version was retracted). The columns after `kind` repeat the current
+    version's keys, so re-submissions and duplicates are found with an index."""
 
-    __tablename__ = "evidence_lines"
+    __tablename__ = "lines"
     __table_args__ = (
-        Index("ix_lines_current", "contract_id", "superseded_by"),
-        Index("ix_lines_identity", "identity"),
+        Index("ix_lines_contract_identity", "contract_id", "identity"),
+        Index("ix_lines_identity_status", "identity", "status"),
+        Index("ix_lines_contract_invoice", "contract_id", "invoice_key"),
+        Index("ix_lines_contract_status", "contract_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"))
+    contract_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    identity: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(16))
+    """The current version's status; None when the line was retracted."""
+    invoice_key: Mapped[str | None] = mapped_column(String(64))
+    person_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    current_version_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+
+    versions: Mapped[list[LineVersion]] = relationship(
+        back_populates="line", order_by="LineVersion.version"
+    )
+
+
+class LineVersion(Base):
+    """One version of an evidence line: what a file (or an approval) said about it."""
+
+    __tablename__ = "line_versions"
+    __table_args__ = (Index("ix_line_versions_line", "line_id", "version", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id"))
+    version: Mapped[int]
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"), index=True)
     contract_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
@@ -113,36 +150,53 @@ class LineRecord(Base):
     ruleset_id: Mapped[str] = mapped_column(String(64))
     identity: Mapped[str | None] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    match_keys: Mapped[list[str]]
+    """Keyed digests a corrected row is recognised by (see validators.corrections)."""
     source_file: Mapped[str] = mapped_column(Text)
     source_sheet: Mapped[str | None] = mapped_column(Text)
     source_row: Mapped[int | None]
-    person_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    person_key: Mapped[str | None] = mapped_column(String(32))
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     raw_summary: Mapped[dict[str, Any]]
     from_pdf: Mapped[bool] = mapped_column(default=False)
-    supersedes: Mapped[int | None] = mapped_column(ForeignKey("evidence_lines.id"))
-    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("evidence_lines.id"))
     approved_by: Mapped[str | None] = mapped_column(Text)
     approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    retracted_at: Mapped[datetime | None]
 
-    file: Mapped[FileRecord] = relationship(back_populates="lines")
+    line: Mapped[LineRecord] = relationship(back_populates="versions")
+    file: Mapped[FileRecord] = relationship(back_populates="versions")
     valuations: Mapped[list[ValuationRecord]] = relationship(
-        back_populates="line", order_by="ValuationRecord.id"
+        back_populates="version", order_by="ValuationRecord.id"
     )
 
 
 class ValuationRecord(Base):
-    """The value stage's euro terms of a line under its ruleset (see valuation.components)."""
+    """The value stage's euro terms of a line version under its ruleset (valuation.components)."""
 
     __tablename__ = "valuations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    line_id: Mapped[int] = mapped_column(ForeignKey("evidence_lines.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("line_versions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     block_code: Mapped[str] = mapped_column(String(16))
     amount: Mapped[Decimal] = mapped_column(ExactDecimal())
     fte: Mapped[Decimal] = mapped_column(ExactDecimal())
     count_days: Mapped[int | None]
 
-    line: Mapped[LineRecord] = relationship(back_populates="valuations")
+    version: Mapped[LineVersion] = relationship(back_populates="valuations")
+
+
+class AuditEvent(Base):
+    """Who did what to which file or line, and when (approvals, retractions, re-checks)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(32))
+    contract_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("lines.id"))
+    detail: Mapped[dict[str, Any]]

@@ -6,6 +6,7 @@ import dataclasses
 import typing
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from validators.lines import Facts, HourFacts, LineKind, PlacementFacts, PurchaseFacts
@@ -27,20 +28,29 @@ def facts_to_json(facts: Facts | None) -> dict[str, Any] | None:
     return encoded
 
 
-def _decode(value: Any, annotation: Any) -> Any:
-    if value is None:
-        return None
-    options = typing.get_args(annotation) or (annotation,)
-    if Decimal in options:
+@cache
+def _decoders(kind: LineKind) -> dict[str, type | None]:
+    """Per field of the kind's facts: Decimal, date, or None (kept as it is). Worked out once:
+    type hints are slow to evaluate."""
+    hints = typing.get_type_hints(_FACT_TYPES[kind])
+    decoders: dict[str, type | None] = {}
+    for name, annotation in hints.items():
+        options = typing.get_args(annotation) or (annotation,)
+        decoders[name] = Decimal if Decimal in options else date if date in options else None
+    return decoders
+
+
+def _decode(value: Any, decoder: type | None) -> Any:
+    if value is None or decoder is None:
+        return value
+    if decoder is Decimal:
         return Decimal(value)
-    if date in options:
-        return date.fromisoformat(value)
-    return value
+    return date.fromisoformat(value)
 
 
 def facts_from_json(kind: LineKind, data: dict[str, Any] | None) -> Facts | None:
     if data is None:
         return None
-    cls = _FACT_TYPES[kind]
-    hints = typing.get_type_hints(cls)
-    return cls(**{name: _decode(data.get(name), hints[name]) for name in hints})
+    return _FACT_TYPES[kind](
+        **{name: _decode(data.get(name), decoder) for name, decoder in _decoders(kind).items()}
+    )

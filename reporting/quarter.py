@@ -13,10 +13,10 @@ from typing import Any
 
 from jinja2 import Environment
 
-from domain.dutch import short_number_nl
 from reporting.render import render_html, template_environment, write_document
+from reporting.subjects import subject_of
 from rulesets.model import block_sort_key
-from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
+from validators.lines import LineStatus
 from valuation.accrual import StoredLine
 from valuation.portfolio import ContractValuation, MunicipalValuation, PortfolioValuation
 from valuation.progress import ContractStatus
@@ -92,21 +92,6 @@ def _contract_row(valuation: ContractValuation, share: Decimal) -> dict[str, Any
     }
 
 
-def _subject(stored: StoredLine) -> str:
-    """Who or what a line is about, without identifying anyone: initials and a short key."""
-    facts = stored.valued.line.facts
-    if isinstance(facts, PlacementFacts):
-        return f"{facts.initials or '?'} ({facts.person_key[:7]})"
-    if isinstance(facts, PurchaseFacts):
-        return f"factuur {facts.invoice_number}, {facts.supplier}"
-    if isinstance(facts, HourFacts):
-        return (
-            f"{facts.activity} ({short_number_nl(facts.hours)} uur, {facts.activity_date:%d-%m-%Y})"
-        )
-    summary = stored.valued.line.raw_summary
-    return ", ".join(f"{key} {value}" for key, value in list(summary.items())[:4])
-
-
 def _line_rows(valuation: ContractValuation, lines: Sequence[StoredLine]) -> list[dict[str, Any]]:
     rows = []
     for stored in lines:
@@ -120,7 +105,7 @@ def _line_rows(valuation: ContractValuation, lines: Sequence[StoredLine]) -> lis
                 "status": line.status.value,
                 "status_nl": line.status.label_nl,
                 "block_code": line.block_code,
-                "subject": _subject(stored),
+                "subject": subject_of(line),
                 "source": line.provenance.describe_nl(),
                 "value_to_date": value.to_date if value else _ZERO,
                 "reasons": list(line.reasons),

@@ -1,24 +1,33 @@
 """The `sroi` command (INTERFACE.md section 6). Options and output only; the work is in
-`sroi.app`. A user mistake is one line on stderr and exit code 2, never a traceback."""
+`flows` and `sroi.app`. A user mistake is one line on stderr and a non-zero exit, never a
+traceback."""
 
 from __future__ import annotations
 
-import csv
 import json
+import shutil
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from domain.dutch import euro
 from domain.errors import SroiError
 from domain.periods import Quarter
 from flows.home import Home
-from ledger.files import FileStatus
+from flows.inspection import inspect_file
+from flows.lines import approve, audit, contract_lines, retract
+from flows.quarter import summary, write_reports
 from sroi import app
+from sroi.output import (
+    echo_audit,
+    echo_inspection,
+    echo_lines,
+    echo_run,
+    write_lines_csv,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,33 +37,52 @@ def home_option(command: F) -> F:
     return click.option(
         "--home",
         "home_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=None,
         help="Home folder (default: $SROI_HOME or ./sroi-data).",
     )(command)
 
 
-def _quarter(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Quarter | None:
-    if value is None:
-        return None
-    try:
-        return Quarter.parse(value)
-    except SroiError as error:
-        raise click.BadParameter(str(error)) from error
+class QuarterType(click.ParamType):
+    name = "quarter"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Quarter):
+            return value
+        try:
+            return Quarter.parse(str(value))
+        except SroiError as error:
+            self.fail(str(error), param, ctx)
 
 
-def _current_quarter() -> Quarter:
-    return Quarter.of(date.today())
+class DutchDate(click.ParamType):
+    """A date as coordinators write it: 25-11-2026, 25/11/2026, 2026-11-25, 25 november 2026."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from parsers.cells import CellError, parse_date_nl  # noqa: PLC0415 - parsing only
+
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date_nl(str(value))
+        except CellError:
+            self.fail(f"{value!r} is not a date (e.g. 25-11-2026 or 2026-11-25)", param, ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+QUARTER = QuarterType()
+DATE = DutchDate()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="sroi-pipeline")
 def cli() -> None:
     """SROI evidence pipeline: inbox -> checked, valued evidence -> quarterly reports."""
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: a user mistake is one line on stderr (exit 2), never a traceback."""
+    """Entry point: a mistake is one line on stderr (exit 2), never a traceback."""
     try:
         result = cli.main(args=argv, prog_name="sroi", standalone_mode=False)
     except click.ClickException as error:
@@ -66,14 +94,19 @@ def main(argv: list[str] | None = None) -> None:
     except SroiError as error:
         click.echo(f"sroi: error: {error}", err=True)
         sys.exit(2)
+    except OSError as error:
+        # The machine, not the user: a full disk, a folder without permission.
+        where = f": {error.filename}" if error.filename else ""
+        click.echo(f"sroi: error: {error.strerror or error}{where}", err=True)
+        sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
 
 
-@cli.command()
+@cli.command(short_help="Create the home folder (and an empty register).")
 @click.option("--demo", is_flag=True, help="Add a realistic register and submissions.")
 @home_option
 def init(demo: bool, home_dir: Path | None) -> None:
-    """Create the home folder layout (and an empty contract register)."""
+    """Create the home folder layout and an empty contract register."""
     home = Home.resolve(home_dir)
     if demo:
         written = app.init_demo_home(home)
@@ -83,131 +116,113 @@ def init(demo: bool, home_dir: Path | None) -> None:
         click.echo(f"home ready in {home.root}; fill in {home.root / 'contracts.xlsx'}")
 
 
-def _echo_run(report: Any) -> None:
-    for result in report.files:
-        if result.status is FileStatus.ARCHIVED:
-            detail = (
-                f"{result.contract_id}: {result.accepted} accepted, {result.rejected} rejected, "
-                f"{result.pending} pending"
-                + (f", {result.unchanged} unchanged" if result.unchanged else "")
-            )
-        elif result.status is FileStatus.DUPLICATE:
-            detail = "same bytes as an earlier file, no effect"
-        else:
-            detail = result.reason or ""
-        click.echo(f"{result.status.value:<12} {result.inbox_path}  {detail}")
-    for problem in report.register_problems:
-        click.echo(f"warning: contract register: {problem}", err=True)
-    if not report.files:
-        click.echo("inbox is empty")
-
-
-@cli.command()
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Run date (YYYY-MM-DD); default today.",
-)
+@cli.command(short_help="Process the inbox once; one line per file.")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="Run date; default today.")
 @click.option("--verbose", is_flag=True, help="Show Prefect's own log lines.")
 @home_option
-def run(as_of: Any, verbose: bool, home_dir: Path | None) -> None:
+def run(as_of: date | None, verbose: bool, home_dir: Path | None) -> None:
     """Process the inbox once (a Prefect flow run); one line per file."""
     home = Home.resolve(home_dir)
-    day = as_of.date() if as_of else date.today()
-    _echo_run(app.run_inbox(home, day, verbose=verbose))
+    echo_run(app.run_inbox(home, as_of or date.today(), verbose=verbose))
 
 
-@cli.command()
-@click.option("--quarter", required=True, callback=_quarter, help="e.g. 2025Q3")
+def _reported_quarter(quarter: Quarter | None) -> Quarter:
+    """The quarter asked for, or the last completed one; a quarter that has not begun is
+    refused."""
+    today = date.today()
+    chosen = quarter or Quarter.last_completed(today)
+    if chosen.first_day > today:
+        raise click.BadParameter(
+            f"{chosen} has not begun yet (today is {today:%d-%m-%Y})", param_hint="--quarter"
+        )
+    return chosen
+
+
+@cli.command(short_help="Write the reports of a quarter (HTML and PDF).")
+@click.option(
+    "--quarter", type=QUARTER, default=None, help="e.g. 2025Q3; default: the last completed one."
+)
 @home_option
-def report(quarter: Quarter, home_dir: Path | None) -> None:
+def report(quarter: Quarter | None, home_dir: Path | None) -> None:
     """Write the quarter's reports (HTML and PDF) per contract, municipality and region."""
     home = Home.resolve(home_dir)
-    written = app.write_reports(home, quarter, date.today())
-    click.echo(f"{len(written)} files written to {home.reports / str(quarter)}")
+    chosen = _reported_quarter(quarter)
+    written = write_reports(home, chosen, date.today())
+    click.echo(f"{len(written)} files written to {home.reports / str(chosen)}")
 
 
-@cli.command()
-@click.option("--quarter", required=True, callback=_quarter, help="e.g. 2025Q3")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary JSON (the only format).")
+@cli.command("summary", short_help="Print the summary JSON of a quarter.")
+@click.option("--quarter", type=QUARTER, required=True, help="e.g. 2025Q3")
+@click.option("--json", "as_json", is_flag=True, help="Compact JSON (the only format).")
 @home_option
-def summary(quarter: Quarter, as_json: bool, home_dir: Path | None) -> None:
+def summary_command(quarter: Quarter, as_json: bool, home_dir: Path | None) -> None:
     """Print the quarter's summary as JSON on stdout."""
-    document = app.summary(Home.resolve(home_dir), quarter)
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2 if not as_json else None))
+    document = summary(Home.resolve(home_dir), quarter)
+    click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
 
 
-@cli.command()
+@cli.command(short_help="List a contract's lines: status, reasons, value, source.")
 @click.option("--contract", "contract_id", required=True, help="Contract id, e.g. TW-2024-017.")
-@click.option("--quarter", callback=_quarter, default=None, help="Value as of this quarter's end.")
+@click.option(
+    "--quarter",
+    type=QUARTER,
+    default=None,
+    help="Only lines of this quarter, valued as of its end (default: all, last completed quarter).",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout instead of a table.")
 @home_option
 def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Path | None) -> None:
     """Every evidence line of a contract: status, reasons, value, source file/sheet/row."""
-    rows = app.contract_lines(Home.resolve(home_dir), contract_id, quarter or _current_quarter())
+    valued_at, rows = contract_lines(Home.resolve(home_dir), contract_id, quarter, date.today())
     if as_csv:
-        _write_csv(rows)
-        return
-    for row in rows:
-        source = f"{row['file']}" + (f" [{row['sheet']}] rij {row['row']}" if row["sheet"] else "")
-        click.echo(
-            f"{row['line_id']:>5}  {row['status']:<8}  blok {row['block'] or '-':<3}  "
-            f"{euro(row['value_to_date']):>14}  {source}"
-        )
-        for reason in row["reasons"]:
-            click.echo(f"{'':>7}reden: {reason}")
-        for warning in row["warnings"]:
-            click.echo(f"{'':>7}let op: {warning}")
-        if row["approved_by"]:
-            when = f" op {row['approved_at']}" if row["approved_at"] else ""
-            click.echo(f"{'':>7}goedgekeurd door {row['approved_by']}{when}")
-    if not rows:
-        click.echo(f"no lines for {contract_id}")
+        write_lines_csv(rows)
+    else:
+        echo_lines(contract_id, valued_at, rows, filtered=quarter is not None)
 
 
-def _write_csv(rows: list[dict[str, Any]]) -> None:
-    fields = [
-        "line_id",
-        "kind",
-        "status",
-        "block",
-        "value_quarter",
-        "value_to_date",
-        "reasons",
-        "warnings",
-        "file",
-        "sheet",
-        "row",
-        "approved_by",
-        "approved_at",
-        "supersedes",
-    ]
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])}
-        )
-
-
-@cli.command()
+@cli.command("approve", short_help="Approve a pending line (stored with who and when).")
 @click.argument("line_id", type=int)
 @click.option("--by", "approver", required=True, help="Name of the person who approves.")
 @home_option
-def approve(line_id: int, approver: str, home_dir: Path | None) -> None:
-    """Approve a pending line (e.g. MVO hours, an SW invoice); stored with who and when."""
-    result = app.approve_line(Home.resolve(home_dir), line_id, approver)
+def approve_command(line_id: int, approver: str, home_dir: Path | None) -> None:
+    """Approve a pending line, for instance MVO hours or an invoice of an SW company. The line
+    keeps its id; the approval is stored with who and when."""
+    result = approve(Home.resolve(home_dir), line_id, approver)
     click.echo(
-        f"line {line_id} approved by {approver.strip()}: now line {result.approved_line_id}, "
-        f"{result.status}"
+        f"line {line_id} approved by {approver.strip()}: {result.status.label_nl} "
+        f"(version {result.version})"
     )
     for reason in result.reasons:
         click.echo(f"  still waiting: {reason}")
 
 
-@cli.command()
+@cli.command("retract", short_help="Take a processed file's lines out of the figures.")
+@click.argument("file_id", type=int)
+@click.option("--by", "by", required=True, help="Who retracts.")
+@click.option("--reason", "reason", required=True, help="Why, e.g. 'verkeerde map'.")
+@home_option
+def retract_command(file_id: int, by: str, reason: str, home_dir: Path | None) -> None:
+    """Take a processed file's lines out of the figures, for instance a file dropped in the
+    wrong contract folder. The original stays archived and the audit trail keeps who and why;
+    the right file can then be dropped again."""
+    result = retract(Home.resolve(home_dir), file_id, by, reason)
+    click.echo(
+        f"file {file_id} retracted: {len(result.withdrawn)} lines no longer count"
+        + (f", {len(result.reverted)} count as an earlier file said" if result.reverted else "")
+    )
+
+
+@cli.command("audit", short_help="The audit trail: approvals, retractions, re-checks.")
+@click.option("--contract", "contract_id", default=None, help="Only this contract.")
+@click.option("--since", type=DATE, default=None, help="From this date on.")
+@home_option
+def audit_command(contract_id: str | None, since: date | None, home_dir: Path | None) -> None:
+    """The audit trail: who approved, retracted or re-checked what, and when."""
+    start = datetime(since.year, since.month, since.day) if since else None
+    echo_audit(audit(Home.resolve(home_dir), contract_id, start))
+
+
+@cli.command(short_help="Blank submission workbook for a contractor.")
 @click.option("--contract", "contract_id", default=None, help="Fill in this contract's number.")
 @click.option("--ruleset", "ruleset_ref", default=None, help="Ruleset id or family, e.g. twente.")
 @click.option(
@@ -228,24 +243,30 @@ def template(
     click.echo(f"template ({ruleset_id}) written to {path}")
 
 
-@cli.command()
+@cli.command(short_help="What the parsers read from one file (no ledger changes).")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @home_option
 def inspect(file: Path, as_json: bool, home_dir: Path | None) -> None:
-    """What the parsers read from one file (no ledger changes)."""
+    """What the parsers read from one file, without touching the ledger."""
     home = Home.resolve(home_dir)
-    document = app.inspect_file(file, home if home.root.is_dir() else None)
+    document = inspect_file(file, home if home.root.is_dir() else None)
     if as_json:
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        for key, value in document.items():
-            click.echo(f"{key}: {value}")
+        echo_inspection(document)
     if "error" in document:
         sys.exit(1)
 
 
-@cli.command()
+def _command_hint() -> str:
+    """How to call `sroi` in a printed hint: plainly when it is on the PATH."""
+    if shutil.which("sroi"):
+        return "sroi"
+    return str(Path(sys.executable).with_name("sroi"))
+
+
+@cli.command(short_help="init --demo, run, report, and where the reports are.")
 @home_option
 def demo(home_dir: Path | None) -> None:
     """init --demo, run, report, and print where the reports are."""
@@ -255,12 +276,13 @@ def demo(home_dir: Path | None) -> None:
     app.reset_demo_home(home)
     written = app.init_demo_home(home)
     click.echo(f"demo home: {home.root} ({len(written)} files in the inbox)")
-    _echo_run(app.run_inbox(home, DEMO_AS_OF))
-    reports = app.write_reports(home, DEMO_QUARTER, DEMO_AS_OF)
+    echo_run(app.run_inbox(home, DEMO_AS_OF))
+    reports = write_reports(home, DEMO_QUARTER, DEMO_AS_OF)
     folder = home.reports / str(DEMO_QUARTER)
     click.echo(f"{len(reports)} report files in {folder}")
     click.echo(f"  region:    {folder / 'regio.pdf'}")
-    click.echo(f"  summary:   sroi summary --home {home.root} --quarter {DEMO_QUARTER} --json")
+    hint = f"{_command_hint()} summary --home {home.root} --quarter {DEMO_QUARTER} --json"
+    click.echo(f"  summary:   {hint}")
 
 
 if __name__ == "__main__":

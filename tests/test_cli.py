@@ -57,6 +57,7 @@ def test_run_prints_one_line_per_file_and_nothing_alarming(
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "quarantined  nog-een.xlsx  het bestand is geen geldig Excel-bestand, al heet het .xlsx"
+        "  (file 3)"
     ]
     assert "Traceback" not in result.stderr
     assert "database is locked" not in result.stderr
@@ -107,7 +108,9 @@ def test_summary_json_is_the_only_thing_on_stdout(processed_home: Path, prefect_
         "realized_to_date",
         "remaining",
     }
-    in_quarantine = [p for p in (processed_home / "quarantine").iterdir() if p.suffix != ".txt"]
+    in_quarantine = [
+        p for p in (processed_home / "quarantine").rglob("*") if p.is_file() and p.suffix != ".txt"
+    ]
     assert document["files"] == {"archived": 1, "duplicates": 0, "quarantined": len(in_quarantine)}
     assert len(in_quarantine) >= 1
 
@@ -133,7 +136,23 @@ def test_lines_show_status_reason_value_and_source(processed_home: Path, prefect
         ("accepted", "Inkoop", "6"),
     ]
     assert rows[1]["reasons"] == "BSN is ongeldig (elfproef mislukt)"
-    assert rows[2]["value_to_date"] == "1250.5"
+    assert rows[2]["value_to_date"] == "1250.50" and rows[2]["status_nl"] == "geaccepteerd"
+    first_quarter = sroi(
+        "lines",
+        "--home",
+        str(processed_home),
+        "--contract",
+        "TW-2025-001",
+        "--quarter",
+        "2025Q1",
+        "--csv",
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    # the invoice of 12-05-2025 is not a line of 2025Q1; the placement from 01-02-2025 is
+    assert [r["sheet"] for r in csv.DictReader(io.StringIO(first_quarter.stdout))] == [
+        "Plaatsingen"
+    ]
     table = sroi(
         "lines",
         "--home",
@@ -143,7 +162,19 @@ def test_lines_show_status_reason_value_and_source(processed_home: Path, prefect
         api=prefect_api,
         cwd=processed_home,
     )
+    heading = table.stdout.splitlines()[1]
+    assert heading.split() == [
+        "line",
+        "status",
+        "block",
+        "subject",
+        "quarter",
+        "to",
+        "date",
+        "source",
+    ]
     assert "reden: BSN is ongeldig (elfproef mislukt)" in table.stdout
+    assert " afgewezen " in table.stdout and " geaccepteerd " in table.stdout
 
 
 def test_inspect_json_reads_a_workbook_without_touching_the_ledger(
@@ -185,12 +216,25 @@ def test_inspect_a_broken_file_gives_the_reason_not_a_traceback(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["summary", "--quarter", "2025Q5", "--json"], "not a quarter"),
+        (
+            ["summary", "--quarter", "2025Q5", "--json"],
+            "Invalid value for '--quarter': not a quarter: '2025Q5' (expected e.g. 2025Q3)",
+        ),
         (
             ["summary", "--quarter", "2025Q1", "--json", "--home", "/nonexistent/sroi"],
-            "does not exist",
+            "home folder /nonexistent/sroi does not exist; run `sroi init` first",
         ),
-        (["lines", "--contract", "NOPE-1"], "is not in the register"),
+        (["lines", "--contract", "NOPE-1"], "contract 'NOPE-1' is not (validly) in the register"),
+        (
+            ["run", "--as-of", "31-02-2026"],
+            "Invalid value for '--as-of': '31-02-2026' is not a date (e.g. 25-11-2026 or "
+            "2026-11-25)",
+        ),
+        (["approve", "999", "--by", "M. de Boer"], "no line 999"),
+        (
+            ["retract", "999", "--by", "M. de Boer", "--reason", "verkeerde map"],
+            "no file 999 in the ledger (`sroi run` and `sroi lines` show file ids)",
+        ),
     ],
 )
 def test_user_mistakes_are_one_line_on_stderr(
@@ -201,9 +245,34 @@ def test_user_mistakes_are_one_line_on_stderr(
     result = sroi(*args, api=prefect_api, cwd=processed_home)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) <= 3
+    assert result.stderr.splitlines() == [f"sroi: error: {message}"]
+
+
+def test_a_future_quarter_is_refused(processed_home: Path, prefect_api: str) -> None:
+    result = sroi(
+        "report",
+        "--quarter",
+        "2099Q4",
+        "--home",
+        str(processed_home),
+        api=prefect_api,
+        cwd=processed_home,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("sroi: error: Invalid value for --quarter: 2099Q4 has not begun yet")
+
+
+def test_help_names_every_command_in_full(tmp_path: Path, prefect_api: str) -> None:
+    result = sroi("--help", api=prefect_api, cwd=tmp_path)
+    commands = {
+        line.split()[0]: " ".join(line.split()[1:])
+        for line in result.stdout.split("Commands:")[1].splitlines()
+        if line.strip()
+    }
+    assert commands["approve"] == "Approve a pending line (stored with who and when)."
+    assert commands["retract"] == "Take a processed file's lines out of the figures."
+    assert all(text.endswith(".") for text in commands.values())
 
 
 def test_run_without_a_register_is_one_line_and_leaves_the_inbox(
@@ -265,7 +334,8 @@ def test_a_normal_run_in_local_mode_prints_a_clean_log(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == (
-        "archived     TW-2025-001/q2.xlsx  TW-2025-001: 1 accepted, 0 rejected, 0 pending\n"
+        "archived     TW-2025-001/q2.xlsx  TW-2025-001: 1 accepted, 0 rejected, 0 pending"
+        "  (file 1)\n"
     )
     assert (home / ".prefect" / "prefect.db").is_file()
     assert (home / ".prefect" / "server.log").is_file()

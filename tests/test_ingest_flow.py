@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 from domain.periods import Quarter
 from flows.home import Home
 from flows.ingest import ingest_inbox
+from flows.quarter import summary
 from ledger.database import open_ledger
-from ledger.files import file_counts
-from ledger.lines import current_records, line_history
+from ledger.files import FileStatus, file_counts
+from ledger.lines import current_versions, line_history
 from sroi import app
 from tests.builders import (
     contract_row,
@@ -46,7 +47,9 @@ def home(tmp_path: Path, prefect_api: str) -> Iterator[Home]:
     yield home
 
 
-def run(home: Home, as_of: date = date(2025, 7, 15)) -> list[tuple[str, str, str | None]]:
+def run(
+    home: Home, as_of: date = date(2025, 7, 15)
+) -> list[tuple[str, FileStatus | None, str | None]]:
     report = ingest_inbox(home=str(home.root), as_of=as_of)
     return [(result.inbox_path, result.status, result.reason) for result in report.files]
 
@@ -61,8 +64,16 @@ def placed_files(folder: Path) -> list[str]:
     )
 
 
-def reason_of(home: Home, name: str) -> str:
-    return (home.quarantine / f"{name}.reason.txt").read_text(encoding="utf-8")
+def reason_note(home: Home, folder: str, name: str) -> list[str]:
+    return (
+        (home.quarantine / folder / f"{name}.reason.txt").read_text(encoding="utf-8").splitlines()
+    )
+
+
+def reason_of(home: Home, folder: str, name: str) -> str:
+    first = reason_note(home, folder, name)[0]
+    assert first.startswith("Reden: ")
+    return first.removeprefix("Reden: ")
 
 
 def test_every_inbox_file_ends_in_archive_or_quarantine_with_a_dutch_reason(home: Home) -> None:
@@ -96,31 +107,38 @@ def test_every_inbox_file_ends_in_archive_or_quarantine_with_a_dutch_reason(home
     quarantined = placed_files(home.quarantine)
     assert len(archived) + len(quarantined) == before == len(results)
     assert sorted(archived) == ["q2.xlsx", "van-mail.xlsx"]
-    assert reason_of(home, "leeg.xlsx") == (
+    assert reason_of(home, "TW-2025-001", "leeg.xlsx") == (
         "blad 'Plaatsingen': kopregel niet gevonden in de eerste 20 rijen (verwacht o.a.: "
-        "Doelgroep, Startdatum); gebruik de kolomkoppen uit het sjabloon\n"
+        "Doelgroep, Startdatum); gebruik de kolomkoppen uit het sjabloon"
     )
-    assert reason_of(home, "kapot.xlsx") == (
-        "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen\n"
+    assert reason_of(home, "TW-2025-001", "kapot.xlsx") == (
+        "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen"
     )
-    assert reason_of(home, "q2.xlsx") == (
-        "onbekend contract: map 'XX-2025-999' staat niet (geldig) in het contractregister\n"
+    assert reason_of(home, "XX-2025-999", "q2.xlsx") == (
+        "onbekend contract: map 'XX-2025-999' staat niet (geldig) in het contractregister"
     )
-    assert reason_of(home, "zonder-contract.xlsx") == (
+    assert reason_of(home, "inbox", "zonder-contract.xlsx") == (
         "onbekend contract: zet het bestand in inbox/<contractnummer>/, vul de cel "
-        "'Contractnummer' in of noem het contractnummer in de bestandsnaam\n"
+        "'Contractnummer' in of noem het contractnummer in de bestandsnaam"
     )
-    assert reason_of(home, "ander-contract.xlsx") == (
-        "contractnummer in het bestand (DUO-2025-002) wijkt af van de map (TW-2025-001)\n"
+    assert reason_of(home, "TW-2025-001", "ander-contract.xlsx") == (
+        "contractnummer in het bestand (DUO-2025-002) wijkt af van de map (TW-2025-001)"
     )
-    assert reason_of(home, "brief.docx") == (
+    assert reason_of(home, "TW-2025-001", "brief.docx") == (
         "bestandstype '.docx' wordt niet verwerkt; lever Excel (.xlsx, .xlsm, .xls, .ods) of "
-        "PDF-facturen aan\n"
+        "PDF-facturen aan"
     )
+    note = reason_note(home, "TW-2025-001", "kapot.xlsx")
+    assert note[1:] == [
+        "Oorspronkelijke plaats: inbox/TW-2025-001/kapot.xlsx",
+        note[2],
+        "Verwerking: run 1",
+    ]
+    assert note[2].startswith("Verwerkt op: ") and note[2].endswith(" (UTC)")
     assert (home.archive / "TW-2025-001" / "q2.xlsx").is_file()
     assert (home.archive / "DUO-2025-002" / "van-mail.xlsx").is_file()
 
-    document = app.summary(home, Quarter(2025, 2))
+    document = summary(home, Quarter(2025, 2))
     lines = {c["contract_id"]: c["lines"] for c in document["contracts"]}
     assert lines["TW-2025-001"] == {"accepted": 1, "rejected": 1, "pending": 0}
     assert lines["DUO-2025-002"] == {"accepted": 0, "rejected": 0, "pending": 1}
@@ -136,14 +154,14 @@ def test_the_same_file_twice_has_no_effect(home: Home) -> None:
     spare = home.root / "kopie.xlsx"
     shutil.copy(first, spare)
     run(home)
-    before = app.summary(home, Quarter(2025, 2))
+    before = summary(home, Quarter(2025, 2))
 
     shutil.copy(spare, home.inbox / "TW-2025-001" / "q2-nogmaals.xlsx")
     shutil.copy(spare, home.inbox / "q2.xlsx")
     results = run(home)
 
     assert [status for _, status, _ in results] == ["duplicate", "duplicate"]
-    after = app.summary(home, Quarter(2025, 2))
+    after = summary(home, Quarter(2025, 2))
     assert after["contracts"] == before["contracts"]
     assert after["files"] == {"archived": 1, "duplicates": 2, "quarantined": 0}
     assert inbox_files(home) == []
@@ -163,19 +181,22 @@ def test_a_resubmitted_placement_updates_its_end_date_and_keeps_history(home: Ho
 
     ledger = open_ledger(home.ledger_url(home.load_settings()))
     with ledger.reading() as session:
-        current = current_records(session, "TW-2025-001")
+        current = current_versions(session, "TW-2025-001")
         assert len(current) == 2
-        updated = next(r for r in current if r.supersedes is not None)
-        versions = line_history(session, updated.id)
+        updated = next(version for version in current if version.version == 2)
+        versions = line_history(session, updated.line_id)
         assert [v.facts["end_date"] if v.facts else None for v in versions] == [None, "2025-03-31"]
+        assert {v.line_id for v in versions} == {updated.line_id}  # one id for its whole life
     ledger.close()
-    document = app.summary(home, Quarter(2025, 3))
+    document = summary(home, Quarter(2025, 3))
     figures = document["contracts"][1]
     # first person: 2025-02-01..03-31 (59 days); second: 2025-02-01..09-30 (242 days), block 2
     assert figures["realized_to_date"] == round(40000 * 59 / 365 + 40000 * 242 / 365, 2)
 
 
-def test_a_failure_while_storing_leaves_nothing_counted(home: Home) -> None:
+def test_a_failure_while_storing_leaves_nothing_counted_and_the_file_in_the_inbox(
+    home: Home,
+) -> None:
     write_submission(
         home.inbox / "TW-2025-001" / "q2.xlsx",
         contract_id="TW-2025-001",
@@ -184,16 +205,17 @@ def test_a_failure_while_storing_leaves_nothing_counted(home: Home) -> None:
     home.archive.mkdir(exist_ok=True)
     (home.archive / "TW-2025-001").write_text("not a folder: the archive copy must fail")
 
-    results = run(home)
+    ((path, status, reason),) = run(home)
 
-    assert results[0][1] == "quarantined"
-    assert "interne fout" in (results[0][2] or "")
+    assert (path, status) == ("TW-2025-001/q2.xlsx", None)
+    assert (reason or "").startswith("blijft in de inbox: ")
+    assert "archive/TW-2025-001" in (reason or "")
     ledger = open_ledger(home.ledger_url(home.load_settings()))
     with ledger.reading() as session:
-        assert current_records(session) == []
-        assert file_counts(session) == {"archived": 0, "duplicates": 0, "quarantined": 1}
+        assert current_versions(session) == []
+        assert file_counts(session) == {"archived": 0, "duplicates": 0, "quarantined": 0}
     ledger.close()
-    assert inbox_files(home) == []
+    assert [p.name for p in inbox_files(home)] == ["q2.xlsx"]  # processed again next run
 
 
 def test_each_archived_workbook_gets_an_annotated_copy_for_the_contractor(home: Home) -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from domain.periods import Quarter
 from flows.home import Home
 from flows.ingest import ingest_inbox
+from flows.quarter import summary
 from sroi import app
 from tests.builders import (
     contract_row,
@@ -68,7 +69,7 @@ def submissions(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 def _figures(home: Home) -> list[tuple[str, float, float, dict[str, float]]]:
-    document = app.summary(home, Quarter(2026, 2))
+    document = summary(home, Quarter(2026, 2))
     return [
         (c["contract_id"], c["realized_to_date"], c["realized_quarter"], c["by_block"])
         for c in document["contracts"]

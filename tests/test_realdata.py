@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from domain.errors import FileRejected, NoEvidenceFound, UnreadableFile
-from domain.periods import Quarter
 from flows.home import Home
 from flows.ingest import FileResult, ingest_inbox
+from flows.inspection import inspect_file
+from flows.lines import LineRow, contract_lines
 from parsers import read_submission
 from parsers.invoice_pdf import InvoiceFields
 from parsers.limits import ReadLimits
@@ -480,7 +481,7 @@ def inspect_document(path: Path, expected: InvoiceFields | Refused) -> dict[str,
 @pytest.mark.parametrize("name", cases(READ, {SAECO: SAECO_MISREAD}))
 def test_inspect_prints_the_fields_or_the_exact_reason(name: str) -> None:
     path = REALDATA / name
-    assert app.inspect_file(path, None) == inspect_document(path, READ[name])
+    assert inspect_file(path, None) == inspect_document(path, READ[name])
 
 
 # --- a full run --------------------------------------------------------------------------------
@@ -491,7 +492,7 @@ class FullRun:
     home: Home
     results: dict[str, FileResult]
     """By file name."""
-    lines: dict[str, list[dict[str, Any]]]
+    lines: dict[str, list[LineRow]]
     """The contract's ledger lines by source file name."""
 
 
@@ -505,9 +506,9 @@ def full_run(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Full
     for name in RUN:
         (folder / Path(name).name).write_bytes((REALDATA / name).read_bytes())
     report = ingest_inbox(home=str(home.root), as_of=AS_OF)
-    lines: dict[str, list[dict[str, Any]]] = {}
-    for line in app.contract_lines(home, CONTRACT, Quarter.of(AS_OF)):
-        lines.setdefault(line["file"], []).append(line)
+    lines: dict[str, list[LineRow]] = {}
+    for line in contract_lines(home, CONTRACT, None, AS_OF)[1]:
+        lines.setdefault(line.file, []).append(line)
     results = {Path(result.inbox_path).name: result for result in report.files}
     return FullRun(home, results, lines)
 
@@ -530,9 +531,12 @@ def test_a_full_run_archives_or_quarantines_with_the_exact_reason(
             CONTRACT,
             expected.reason,
         )
-        assert result.stored_path == f"quarantine/{source.name}"
-        reason_file = Path(f"{stored}.reason.txt")
-        assert reason_file.read_text(encoding="utf-8") == f"{expected.reason}\n"
+        assert result.stored_path == f"quarantine/{CONTRACT}/{source.name}"
+        note = Path(f"{stored}.reason.txt").read_text(encoding="utf-8").splitlines()
+        assert note[:2] == [
+            f"Reden: {expected.reason}",
+            f"Oorspronkelijke plaats: inbox/{CONTRACT}/{source.name}",
+        ]
         assert counts == (0, 0, 0, 0)
         assert source.name not in full_run.lines
     else:
@@ -550,9 +554,9 @@ def test_a_full_run_records_the_invoice_as_one_purchase_line(name: str, full_run
     expected, invoice = RUN[name], READ[name]
     assert isinstance(expected, Archived) and isinstance(invoice, InvoiceFields)
     lines = full_run.lines.get(Path(name).name, [])
-    assert [(line["kind"], line["status"]) for line in lines] == [
+    assert [(line.kind.value, line.status.value) for line in lines] == [
         ("purchase", expected.line_status)
     ]
     (line,) = lines
-    assert line["reasons"] == list(expected.line_reasons)
-    assert line["warnings"] == [*invoice.warnings, *expected.extra_line_warnings]
+    assert line.reasons == tuple(expected.line_reasons)
+    assert line.warnings == (*invoice.warnings, *expected.extra_line_warnings)

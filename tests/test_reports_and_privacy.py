@@ -12,6 +12,7 @@ import pytest
 from domain.periods import Quarter
 from flows.home import Home
 from flows.ingest import ingest_inbox
+from flows.quarter import write_reports
 from sroi import app
 from tests.builders import (
     contract_row,
@@ -48,7 +49,7 @@ def reported_home(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) ->
     )
     write_submission(home.inbox / "TW-2025-002" / "q2.xlsx", placements=[placement("123456789")])
     ingest_inbox(home=str(home.root), as_of=date(2025, 7, 1))
-    app.write_reports(home, Quarter(2025, 2), date(2025, 7, 2))
+    write_reports(home, Quarter(2025, 2), date(2025, 7, 2))
     return home
 
 
@@ -111,7 +112,7 @@ def test_templates_can_be_overridden_per_home(reported_home: Home) -> None:
         encoding="utf-8",
     )
     try:
-        app.write_reports(reported_home, Quarter(2025, 2), date(2025, 7, 2))
+        write_reports(reported_home, Quarter(2025, 2), date(2025, 7, 2))
         html = (reported_home.reports / "2025Q2" / "regio.html").read_text("utf-8")
         assert re.search(r"<h1>Regio Twente 2e kwartaal 2025</h1>\s*€ 100\.000,00", html)
     finally:

@@ -15,6 +15,7 @@ from domain.errors import NoEvidenceFound
 from domain.periods import Quarter
 from flows.home import Home
 from flows.ingest import FileResult, ingest_inbox
+from flows.quarter import summary
 from ledger.files import FileStatus
 from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
@@ -304,7 +305,7 @@ def run_inbox(root: Path) -> list[FileResult]:
 
 
 def contract_figures(root: Path, contract_id: str) -> dict[str, Any]:
-    document = app.summary(Home(root), Quarter(2025, 3))
+    document = summary(Home(root), Quarter(2025, 3))
     return next(c for c in document["contracts"] if c["contract_id"] == contract_id)
 
 

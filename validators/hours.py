@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from datetime import date
 from decimal import Decimal
 
 from domain.contracts import Contract
@@ -19,7 +20,7 @@ from validators.conversion import (
     required_text,
     summarise,
 )
-from validators.known import KnownEvidence, KnownLine
+from validators.known import EvidenceLookup, KnownLine
 from validators.lines import (
     AWAITING_APPROVAL,
     CheckedLine,
@@ -29,8 +30,9 @@ from validators.lines import (
     fingerprint,
     rejected_line,
 )
-from validators.purchases import outside_period_reason
+from validators.period import outside_period_reason
 from validators.rows import read_rows
+from validators.versions import FileVersions, Unchanged, previous_of
 
 
 def _facts(row: TypedRow) -> HourFacts:
@@ -84,6 +86,7 @@ def _judge(row: TypedRow, facts: HourFacts, block: HoursBlock, contract: Contrac
         identity=identity,
         facts=facts,
         fingerprint=fingerprint(block.code, status, reasons, asdict(facts)),
+        match_keys=_match_keys(row),
     )
 
 
@@ -91,29 +94,65 @@ def _rejected(
     row: TypedRow, reasons: list[str], block_code: str | None, table: RawTable
 ) -> CheckedLine:
     summary = summarise(row, table.definition.label_of, tuple(table.definition.types()))
-    return rejected_line(LineKind.HOURS, row.provenance, reasons, summary, block_code=block_code)
+    return rejected_line(
+        LineKind.HOURS,
+        row.provenance,
+        reasons,
+        summary,
+        block_code=block_code,
+        match_keys=_match_keys(row),
+    )
 
 
 def check_hours(
-    table: RawTable, contract: Contract, ruleset: Ruleset, known: KnownEvidence
-) -> tuple[list[CheckedLine], int]:
-    """Checked hour lines, and the number of unchanged re-submitted rows."""
+    table: RawTable, contract: Contract, ruleset: Ruleset, known: EvidenceLookup
+) -> tuple[list[CheckedLine], list[Unchanged]]:
+    """Checked hour lines, and the rows that repeat a ledger line."""
     block = next((b for b in ruleset.blocks if isinstance(b, HoursBlock)), None)
     lines: list[CheckedLine] = []
-    unchanged = 0
+    unchanged: list[Unchanged] = []
+    versions = FileVersions(set())
     for reading in read_rows(table):
         row = reading.row
-        messages = list(reading.problems)
-        if block is None:
-            messages.append(f"regeling {ruleset.id} kent geen blok voor MVO-uren")
-        if messages or block is None:
-            lines.append(_rejected(row, messages, block.code if block else None, table))
-            continue
-        facts = _facts(row)
-        previous = known.same_line(contract.contract_id, _identity(facts))
-        line = _judge(row, _keep_approval(facts, previous), block, contract)
-        if previous is not None and previous.fingerprint == line.fingerprint:
-            unchanged += 1
-            continue
-        lines.append(replace(line, supersedes=previous.line_id) if previous else line)
+        line = _check_row(
+            row,
+            list(reading.problems),
+            block,
+            table,
+            ruleset=ruleset,
+            contract=contract,
+            known=known,
+        )
+        placed = versions.place(line, previous_of(line, known, contract.contract_id))
+        if isinstance(placed, Unchanged):
+            unchanged.append(placed)
+        else:
+            lines.append(placed)
     return lines, unchanged
+
+
+def _check_row(
+    row: TypedRow,
+    messages: list[str],
+    block: HoursBlock | None,
+    table: RawTable,
+    *,
+    ruleset: Ruleset,
+    contract: Contract,
+    known: EvidenceLookup,
+) -> CheckedLine:
+    if block is None:
+        messages.append(f"regeling {ruleset.id} kent geen blok voor MVO-uren")
+    if messages or block is None:
+        return _rejected(row, messages, block.code if block else None, table)
+    facts = _facts(row)
+    previous = known.same_line(contract.contract_id, _identity(facts))
+    return _judge(row, _keep_approval(facts, previous), block, contract)
+
+
+def _match_keys(row: TypedRow) -> tuple[str, ...]:
+    """A corrected row of the same day and activity finds this one."""
+    day, activity = row.values.get("activity_date"), row.values.get("activity")
+    if not isinstance(day, date) or not isinstance(activity, str) or not activity:
+        return ()
+    return (f"hours|{day.isoformat()}|{match_key(activity)}",)

@@ -82,8 +82,9 @@ class CheckedLine:
     """One line as the validator judged it.
 
     `facts` is None for a rejected line whose fields could not be read; `identity` says which
-    earlier line a re-submission replaces (INTERFACE.md section 5); `supersedes` is the ledger id
-    of the line this one replaces, when known.
+    earlier line a re-submission updates (INTERFACE.md section 5); `line_id` is the ledger's
+    stable id of the line this one is a new version of (None: a new line); `match_keys` let a
+    later corrected row find this line when it was rejected (validators.versions).
     """
 
     kind: LineKind
@@ -94,10 +95,11 @@ class CheckedLine:
     block_code: str | None
     identity: str | None
     facts: Facts | None
-    supersedes: int | None = None
+    line_id: int | None = None
     fingerprint: str = ""
     raw_summary: dict[str, str] = field(default_factory=dict)
     """A few submitted values (never BSN or name) so a rejected line can still be recognised."""
+    match_keys: tuple[str, ...] = ()
 
 
 def fingerprint(*parts: object) -> str:
@@ -115,6 +117,7 @@ def rejected_line(
     block_code: str | None = None,
     identity: str | None = None,
     warnings: Sequence[str] = (),
+    match_keys: Sequence[str] = (),
 ) -> CheckedLine:
     """A line whose fields could not be read well enough to value it."""
     return CheckedLine(
@@ -128,6 +131,7 @@ def rejected_line(
         facts=None,
         fingerprint=fingerprint("rejected", kind, list(reasons), summary, identity),
         raw_summary=summary,
+        match_keys=tuple(match_keys),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -26,7 +26,7 @@ from validators.conversion import (
     summarise,
 )
 from validators.eligibility import eligibility_reasons
-from validators.known import KnownEvidence
+from validators.known import EvidenceLookup
 from validators.lines import (
     CheckedLine,
     LineKind,
@@ -37,6 +37,7 @@ from validators.lines import (
     rejected_line,
 )
 from validators.rows import read_rows
+from validators.versions import FileVersions, Unchanged, previous_of
 
 _PERMANENT = {"vast", "vastdienstverband", "onbepaaldetijd", "permanent", "ja"}
 _ONE = Decimal(1)
@@ -119,8 +120,9 @@ def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) ->
         else:
             reasons.append(f"doelgroep '{target}' komt niet voor in regeling {context.ruleset.id}")
     person = _person_key(row, context)
+    keys = _match_keys(row, person, context)
     if reasons or block is None or person is None:
-        return _rejected(row, reasons, block, person, context.definition)
+        return _rejected(row, reasons, block, person, definition=context.definition, keys=keys)
 
     start = required_date(row, "start_date")
     birth = required_date(row, "birth_date")
@@ -169,6 +171,7 @@ def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) ->
         facts=facts,
         fingerprint=fingerprint(block.code, status, reasons, asdict(facts)),
         raw_summary=_raw_summary(row, context.definition),
+        match_keys=keys,
     )
 
 
@@ -181,7 +184,9 @@ def _rejected(
     reasons: list[str],
     block: PlacementBlock | FixedBlock | None,
     person: str | None,
+    *,
     definition: TableDefinition,
+    keys: tuple[str, ...],
 ) -> CheckedLine:
     start = optional_date(row, "start_date")
     identity = (
@@ -196,16 +201,35 @@ def _rejected(
         _raw_summary(row, definition),
         block_code=block.code if block is not None else None,
         identity=identity,
+        match_keys=keys,
     )
 
 
+def _match_keys(row: TypedRow, person: str | None, context: PlacementContext) -> tuple[str, ...]:
+    """How a corrected row finds this one: the same person, or the same initials and birth
+    date (a BSN typed wrong), with the same start date. Keyed digests, never the values."""
+    start = optional_date(row, "start_date")
+    if start is None:
+        return ()
+    digest = context.pseudonymizer.match_key
+    keys = []
+    if person is not None:
+        keys.append(digest("placement-person", person, start.isoformat()))
+    birth, initials = optional_date(row, "birth_date"), _initials(row)
+    if birth is not None and initials:
+        keys.append(digest("placement-birth", initials, birth.isoformat(), start.isoformat()))
+    return tuple(keys)
+
+
 def check_placements(
-    table: RawTable, context: PlacementContext, known: KnownEvidence
-) -> tuple[list[CheckedLine], int]:
-    """Checked lines of a placement table, and the number of unchanged re-submitted rows."""
+    table: RawTable, context: PlacementContext, known: EvidenceLookup
+) -> tuple[list[CheckedLine], list[Unchanged]]:
+    """Checked lines of a placement table, and the rows that repeat a ledger line."""
     lines: list[CheckedLine] = []
+    unchanged: list[Unchanged] = []
     seen: dict[str, int] = {}
-    unchanged = 0
+    versions = FileVersions(set())
+    contract_id = context.contract.contract_id
     for reading in read_rows(table):
         row = reading.row
         line = _check_row(row, list(reading.problems), context)
@@ -213,13 +237,11 @@ def check_placements(
             line = _duplicate_in_file(line, seen[line.identity])
         elif line.identity is not None:
             seen[line.identity] = row.provenance.row or 0
-        previous = known.same_line(context.contract.contract_id, line.identity)
-        if previous is not None and previous.fingerprint == line.fingerprint:
-            unchanged += 1
-            continue
-        if previous is not None:
-            line = replace(line, supersedes=previous.line_id)
-        lines.append(line)
+        placed = versions.place(line, previous_of(line, known, contract_id))
+        if isinstance(placed, Unchanged):
+            unchanged.append(placed)
+        else:
+            lines.append(placed)
     return lines, unchanged
 
 

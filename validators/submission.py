@@ -11,10 +11,12 @@ from parsers.submission import ParsedWorkbook
 from rulesets.model import Ruleset
 from rulesets.vocabulary import TableKind
 from validators.hours import check_hours
-from validators.known import KnownEvidence
+from validators.invoices import check_invoice
+from validators.known import EvidenceLookup
 from validators.lines import CheckedLine, LineStatus
 from validators.placements import PlacementContext, check_placements
-from validators.purchases import check_invoice, check_purchases
+from validators.purchases import check_purchases
+from validators.versions import Unchanged
 
 
 @dataclass(frozen=True)
@@ -22,8 +24,9 @@ class CheckedSubmission:
     file: str
     contract_id: str
     lines: tuple[CheckedLine, ...]
-    unchanged: int
-    """Rows that repeat a line the ledger already has, unchanged (e.g. cumulative lists)."""
+    """New lines and new versions of ledger lines."""
+    unchanged: tuple[Unchanged, ...]
+    """Rows that repeat a line the ledger already has (cumulative lists)."""
 
     def count(self, status: LineStatus) -> int:
         return sum(1 for line in self.lines if line.status is status)
@@ -33,23 +36,23 @@ def validate_submission(
     parsed: ParsedWorkbook | InvoiceFields,
     contract: Contract,
     ruleset: Ruleset,
-    known: KnownEvidence,
+    known: EvidenceLookup,
     pseudonymizer: Pseudonymizer,
 ) -> CheckedSubmission:
     if isinstance(parsed, InvoiceFields):
-        lines = check_invoice(parsed, contract, ruleset, known)
-        return CheckedSubmission(parsed.file, contract.contract_id, tuple(lines), 0)
+        lines, repeated = check_invoice(parsed, contract, ruleset, known)
+        return CheckedSubmission(parsed.file, contract.contract_id, tuple(lines), tuple(repeated))
     checked: list[CheckedLine] = []
-    unchanged = 0
+    unchanged: list[Unchanged] = []
     for table in parsed.tables:
         kind = table.definition.kind
         if kind is TableKind.PLACEMENTS:
             context = PlacementContext(contract, ruleset, pseudonymizer, table.definition)
             lines, repeated = check_placements(table, context, known)
         elif kind is TableKind.PURCHASES:
-            lines, repeated = check_purchases(table, contract, ruleset, known), 0
+            lines, repeated = check_purchases(table, contract, ruleset, known)
         else:
             lines, repeated = check_hours(table, contract, ruleset, known)
         checked.extend(lines)
-        unchanged += repeated
-    return CheckedSubmission(parsed.file, contract.contract_id, tuple(checked), unchanged)
+        unchanged.extend(repeated)
+    return CheckedSubmission(parsed.file, contract.contract_id, tuple(checked), tuple(unchanged))

@@ -31,6 +31,7 @@ class _RowNote:
 
     row: int
     status: LineStatus
+    status_text: str
     text: str
 
 
@@ -45,9 +46,11 @@ def _row_notes(lines: Sequence[FeedbackLine]) -> list[_RowNote]:
         by_row.setdefault(line.row, []).append(line)
     notes: list[_RowNote] = []
     for row, row_lines in sorted(by_row.items()):
-        status = max((line.status for line in row_lines), key=_SEVERITY.__getitem__)
+        worst = max(row_lines, key=lambda line: _SEVERITY[line.status])
         texts = [text for line in row_lines if (text := line.text)]
-        notes.append(_RowNote(row, status, "; ".join(dict.fromkeys(texts))))
+        notes.append(
+            _RowNote(row, worst.status, worst.status_text, "; ".join(dict.fromkeys(texts)))
+        )
     return notes
 
 
@@ -70,7 +73,7 @@ def annotate_table(sheet: Worksheet, header: HeaderRow, lines: Sequence[Feedback
 
 def _write_note(sheet: Worksheet, note: _RowNote, first_column: int, status_column: int) -> None:
     status_cell = sheet.cell(row=note.row, column=status_column)
-    write_text(status_cell, note.status.label_nl)
+    write_text(status_cell, note.status_text)
     if note.text:
         note_cell = sheet.cell(row=note.row, column=status_column + 1)
         write_text(note_cell, note.text)

@@ -33,10 +33,18 @@ class FeedbackLine:
     warnings: tuple[str, ...]
     value_quarter: Decimal
     """Euros this line counts in the quarter (0 when rejected or pending)."""
+    unchanged: bool = False
+    """The row repeats a line processed earlier; `status` is that line's status now."""
 
     @property
     def text(self) -> str:
         return "; ".join((*self.reasons, *self.warnings))
+
+    @property
+    def status_text(self) -> str:
+        """'afgewezen', or 'ongewijzigd (geaccepteerd)' for a row sent before."""
+        label = self.status.label_nl
+        return f"ongewijzigd ({label})" if self.unchanged else label
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,15 @@ from validators.lines import LineStatus
 _EXPLANATION = (
     "Op elk blad staan naast de tabel de kolommen 'Status' en 'Toelichting' met de beoordeling "
     "en de reden per regel. Afgewezen regels zijn rood gekleurd, regels in behandeling geel en "
-    "bij geaccepteerde regels is alleen de statuscel groen."
+    "bij geaccepteerde regels is alleen de statuscel groen. Een regel die u eerder al "
+    "aanleverde, staat er als 'ongewijzigd' met de beoordeling die hij toen kreeg."
 )
 _LEGEND = (
     (LineStatus.REJECTED, "telt niet mee; pas de regel aan en lever hem opnieuw aan"),
     (LineStatus.PENDING, "telt nog niet mee; wacht op goedkeuring of een ontbrekend stuk"),
     (LineStatus.ACCEPTED, "telt mee"),
 )
+_UNCHANGED_MEANING = "al eerder aangeleverd; telt zoals toen beoordeeld (tussen haakjes)"
 
 
 def add_summary_sheet(
@@ -55,7 +57,7 @@ def _unique_title(workbook: Workbook, wanted: str) -> str:
 
 
 def _count(lines: Sequence[FeedbackLine], status: LineStatus) -> int:
-    return sum(1 for line in lines if line.status is status)
+    return sum(1 for line in lines if line.status is status and not line.unchanged)
 
 
 def _write_facts(
@@ -111,7 +113,9 @@ def _write_legend(sheet: Worksheet, row: int) -> int:
         cell.fill = status_fill(status)
         write_text(sheet.cell(row=row, column=2), meaning)
         row += 1
-    return row
+    write_text(sheet.cell(row=row, column=1), "ongewijzigd (...)")
+    write_text(sheet.cell(row=row, column=2), _UNCHANGED_MEANING)
+    return row + 1
 
 
 def _write_problems(
@@ -152,7 +156,7 @@ def _write_problem(sheet: Worksheet, row: int, line: FeedbackLine) -> None:
     write_text(sheet.cell(row=row, column=1), line.sheet)
     sheet.cell(row=row, column=2, value=line.row).alignment = Alignment(horizontal="left")
     status = sheet.cell(row=row, column=3)
-    write_text(status, line.status.label_nl)
+    write_text(status, line.status_text)
     status.fill = status_fill(line.status)
     text = line.text
     if text:

@@ -1,0 +1,80 @@
+"""A quarter as the ledger holds it: every contract valued as of the quarter's last day, for
+the summary JSON and the reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.periods import Quarter
+from flows.home import Home
+from flows.workspace import Workspace, opened
+from ledger.files import FileStatus, file_counts
+from ledger.lines import stored_lines
+from ledger.schema import FileRecord
+from reporting.quarter import ReportInputs, write_quarter_reports
+from reporting.render import template_environment
+from reporting.summary import summary_document
+from validators.register import Register
+from valuation.accrual import StoredLine
+from valuation.portfolio import PortfolioValuation, value_portfolio
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    portfolio: PortfolioValuation
+    lines: list[StoredLine]
+    register: Register
+    files: dict[str, int]
+
+
+def quarter_view(workspace: Workspace, quarter: Quarter) -> QuarterView:
+    register = workspace.load_register()
+    with workspace.ledger.reading() as session:
+        lines = stored_lines(session)
+        files = file_counts(session)
+    portfolio = value_portfolio(register.contracts, workspace.catalog, lines, quarter)
+    return QuarterView(portfolio, lines, register, files)
+
+
+def summary(home: Home, quarter: Quarter) -> dict[str, Any]:
+    """The summary JSON of INTERFACE.md section 7."""
+    with opened(home) as workspace:
+        view = quarter_view(workspace, quarter)
+        return summary_document(view.portfolio, view.files)
+
+
+def _quarantined(workspace: Workspace) -> list[tuple[str, str]]:
+    """Files in quarantine now (a retried file's earlier quarantine is not)."""
+    with workspace.ledger.reading() as session:
+        return [
+            (record.original_name, record.reason or "")
+            for record in session.scalars(
+                select(FileRecord)
+                .where(
+                    FileRecord.status == FileStatus.QUARANTINED,
+                    FileRecord.resolved_by.is_(None),
+                )
+                .order_by(FileRecord.id)
+            )
+        ]
+
+
+def write_reports(home: Home, quarter: Quarter, generated: date) -> list[Path]:
+    """All reports of the quarter: per contract, per municipality and for the region."""
+    with opened(home) as workspace:
+        view = quarter_view(workspace, quarter)
+        inputs = ReportInputs(
+            portfolio=view.portfolio,
+            lines=view.lines,
+            files=view.files,
+            quarantined=_quarantined(workspace),
+            register_problems=[p.describe_nl(view.register.file) for p in view.register.problems],
+            generated=generated,
+        )
+        environment = template_environment(home.root / "report_templates")
+        return write_quarter_reports(home.reports, inputs, environment)
