@@ -55,5 +55,3 @@ def sync_contracts(session: Session, contracts: Sequence[Contract]) -> list[str]
         record.synced_at = now
         session.add(record)
     return changed
-
-

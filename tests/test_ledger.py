@@ -174,7 +174,7 @@ def _ledger_at_0001_with_a_chain(url: str) -> None:
             (11, 1, "accepted", None, None, None),
             (12, 2, "accepted", 10, None, '{"invoice_number": "F-2025.001"}'),
         ]
-        for version_id, file_id, status, before, after, facts in versions:
+        for version_id, file_id, status, before, _, facts in versions:
             connection.execute(
                 text(
                     "INSERT INTO evidence_lines (id, file_id, contract_id, kind, status, reasons, "

@@ -84,9 +84,8 @@ def test_an_unreachable_postgresql_ledger(tmp_path: Path) -> None:
     result = sroi_without_prefect("run", "--home", str(home), cwd=tmp_path, SROI_DATABASE_URL=url)
     assert result.returncode == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert line.startswith(
-        f"sroi: error: cannot open the ledger at postgresql+psycopg://sroi:***@127.0.0.1:{port}/sroi: "
-    )
+    where = f"postgresql+psycopg://sroi:***@127.0.0.1:{port}/sroi"
+    assert line.startswith(f"sroi: error: cannot open the ledger at {where}: ")
     assert "geheim" not in line
     assert not (home / ".prefect").exists()
 
