@@ -82,11 +82,9 @@ def _destination(
 
 def _retire_quarantines(session: Session, record: FileRecord, file: InboxFile) -> list[str]:
     """Earlier quarantines this file replaces; their copies go once the transaction holds."""
-    replaced = [
-        earlier
-        for earlier in earlier_quarantines(session, record.sha256, file.relative)
-        if earlier.id != record.id
-    ]
+    archived = record.status == FileStatus.ARCHIVED
+    found = earlier_quarantines(session, file.relative, record.sha256 if archived else None)
+    replaced = [earlier for earlier in found if earlier.id != record.id]
     for earlier in replaced:
         earlier.resolved_by = record.id
     return [earlier.stored_path for earlier in replaced]

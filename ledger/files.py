@@ -75,15 +75,21 @@ def is_recorded(session: Session, stored_path: str) -> bool:
     return session.scalars(query).first() is not None
 
 
-def earlier_quarantines(session: Session, sha256: str, inbox_path: str) -> list[FileRecord]:
-    """Quarantined files that a file now processed replaces: the same bytes, or a new file
-    dropped at the same place in the inbox (a retry after the reason was fixed)."""
+def earlier_quarantines(
+    session: Session, inbox_path: str, sha256: str | None = None
+) -> list[FileRecord]:
+    """Quarantined files that a file now handled replaces: a file dropped at the same place in
+    the inbox (a retry after the reason was fixed), or, when `sha256` is given (the new file was
+    archived), the same bytes from wherever they were dropped."""
+    same = FileRecord.inbox_path == inbox_path
+    if sha256 is not None:
+        same = same | (FileRecord.sha256 == sha256)
     query = (
         select(FileRecord)
         .where(
             FileRecord.status == FileStatus.QUARANTINED,
             FileRecord.resolved_by.is_(None),
-            (FileRecord.sha256 == sha256) | (FileRecord.inbox_path == inbox_path),
+            same,
         )
         .order_by(FileRecord.id)
     )

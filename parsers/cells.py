@@ -26,6 +26,11 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _WRITTEN_DATE = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?\s+(\d{4})$")
 _GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_UNIT = re.compile(
+    r"\s*(?:uur|uren|u|h|hrs?|hours?|fte)?\s*(?:per\s*week|p/?w|/\s*(?:week|wk))?\s*$",
+    re.IGNORECASE,
+)
+"""A unit after a number: '36 uur', '32 u p/w', '0,8 fte', '24 uur per week'."""
 _YES = {"ja", "j", "yes", "y", "x", "1", "true", "waar", "vast"}
 _NO = {"nee", "n", "no", "0", "false", "onwaar", ""}
 
@@ -61,7 +66,8 @@ def parse_decimal_nl(value: CellValue) -> Decimal:
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not isinstance(value, str):
         raise CellError(f"'{cell_text(value)}' is geen getal")
-    text = value.strip().replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+    text = _UNIT.sub("", value.strip().replace("\u00a0", " "), count=1)
+    text = text.replace("€", "").replace("EUR", "").replace(" ", "")
     text = text.rstrip("%")
     negative = text.endswith("-") or (text.startswith("(") and text.endswith(")"))
     text = text.strip("()").rstrip("-")

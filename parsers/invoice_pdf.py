@@ -9,8 +9,8 @@ doubtful value (failing check digit, totals that do not add up) becomes a Dutch 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -29,9 +29,10 @@ from domain.dutch import CENT, number_nl
 from domain.errors import UnreadableFile
 from domain.text import legal_form_pattern
 from parsers.cells import CellError, parse_date_nl, parse_decimal_nl
+from parsers.invoice_columns import WordLine, value_below, word_lines, words_of
 from parsers.limits import ReadLimits
 from parsers.workbook import check_size
-from rulesets.vocabulary import InvoiceLabels, LabelLevels, builtin_vocabulary
+from rulesets.vocabulary import ColumnHeaders, InvoiceLabels, LabelLevels, builtin_vocabulary
 
 _T = TypeVar("_T")
 _PDF_MAGIC = b"%PDF-"
@@ -76,18 +77,20 @@ def read_invoice_pdf(
     labels = labels or builtin_vocabulary().invoice_labels
     check_size(path, limits)
     _check_signature(path)
-    pages, raw_text = _extract_text(path, limits)
+    pages, raw_text, lines = _extract(path, limits)
     text = _normalise_text(raw_text)
     if not re.search(r"[^\W\d_]{2}", text):
         raise UnreadableFile(
             "de PDF heeft geen tekstlaag (gescand document?); lever een digitale factuur aan",
             path=path,
         )
-    amounts = _find_amounts(text, labels)
+    amounts = _find_amounts(text, lines, labels)
     currency = _detect_currency(text, amounts.currency_token)
     if amounts.total is None and amounts.excl is None:
         raise UnreadableFile(_no_amount_reason(text, currency), path=path)
-    return _build_fields(path.name, pages, text, amounts, currency, labels=labels)
+    return _build_fields(
+        path.name, pages, text, lines, found=amounts, currency=currency, labels=labels
+    )
 
 
 # --- opening the file --------------------------------------------------------------------------
@@ -101,8 +104,9 @@ def _check_signature(path: Path) -> None:
         raise UnreadableFile(f"het bestand is geen PDF-bestand{named}", path=path)
 
 
-def _extract_text(path: Path, limits: ReadLimits) -> tuple[int, str]:
-    """Page count and the text of all pages; the page limit is checked before any text is read."""
+def _extract(path: Path, limits: ReadLimits) -> tuple[int, str, list[WordLine]]:
+    """Page count, the text of all pages and its words in lines by position; the page limit is
+    checked before any text is read."""
     try:
         with pdfplumber.open(path) as pdf:
             page_count = len(pdf.pages)
@@ -113,9 +117,10 @@ def _extract_text(path: Path, limits: ReadLimits) -> tuple[int, str]:
                     path=path,
                 )
             text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+            words = words_of(page.extract_words() for page in pdf.pages)
     except _PDF_ERRORS as error:
         raise UnreadableFile(_open_error_reason(error), path=path) from error
-    return page_count, text
+    return page_count, text, word_lines(words)
 
 
 def _open_error_reason(error: BaseException) -> str:
@@ -147,6 +152,11 @@ _DATE = (
 )
 _REFERENCE = r"(?P<value>[A-Za-z0-9][\w/.%#-]*)"
 _VALUE_ON_SAME_OR_NEXT_LINE = r"[ \t:*]*\n?[ \t*]*"
+
+_AMOUNT_WORD = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}-?|-?\d{1,3}(?:,\d{3})*\.\d{2}-?")
+_DATE_WORD = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}")
+_REFERENCE_WORD = re.compile(r"(?=[^\s]*\d)[A-Za-z0-9][\w/.%#-]*")
+"""A value standing alone under its label (invoice_columns): an amount, a date, a number."""
 
 _RATE = r"\d{1,2}(?:[,.]\d{1,2})? ?%"
 _VAT_LABEL = (
@@ -199,16 +209,34 @@ def _to_decimal(text: str) -> Decimal | None:
         return None
 
 
-def _find_amounts(text: str, labels: InvoiceLabels) -> _Amounts:
+def _find_amounts(text: str, lines: Sequence[WordLine], labels: InvoiceLabels) -> _Amounts:
     # The last match of a label: a grand total follows the subtotals it sums.
     totals = _labelled(text, labels.total, _AMOUNT_AFTER_LABEL)
     excls = _labelled(text, labels.amount_excl_vat, _AMOUNT_AFTER_LABEL)
     token = next((m["currency"] for m in (*totals[-1:], *excls[-1:]) if m["currency"]), None)
-    return _Amounts(
+    found = _Amounts(
         excl=_to_decimal(excls[-1]["amount"]) if excls else None,
         vat=_find_vat(text),
         total=_to_decimal(totals[-1]["amount"]) if totals else None,
         currency_token=token,
+    )
+    return _amounts_below_labels(found, lines, labels.column_headers)
+
+
+def _amounts_below_labels(
+    found: _Amounts, lines: Sequence[WordLine], headers: ColumnHeaders
+) -> _Amounts:
+    """What a label beside its value did not give, from a header row with the values below."""
+
+    def below(labels: tuple[str, ...]) -> Decimal | None:
+        value = value_below(lines, labels, _AMOUNT_WORD)
+        return _to_decimal(value) if value is not None else None
+
+    return replace(
+        found,
+        excl=found.excl if found.excl is not None else below(headers.amount_excl_vat),
+        vat=found.vat if found.vat is not None else below(headers.vat),
+        total=found.total if found.total is not None else below(headers.total),
     )
 
 
@@ -309,19 +337,26 @@ def _no_amount_reason(text: str, currency: str) -> str:
 # --- invoice number and date -------------------------------------------------------------------
 
 
-def _find_invoice_number(text: str, labels: InvoiceLabels) -> tuple[str | None, list[str]]:
+def _find_invoice_number(
+    text: str, lines: Sequence[WordLine], labels: InvoiceLabels
+) -> tuple[str | None, list[str]]:
     matches = _labelled(text, labels.invoice_number, _VALUE_ON_SAME_OR_NEXT_LINE + _REFERENCE)
     numbers = _unique(m["value"].rstrip(".,;:") for m in matches if re.search(r"\d", m["value"]))
     if not numbers:
-        return None, ["geen factuurnummer gevonden"]
+        below = value_below(lines, labels.column_headers.invoice_number, _REFERENCE_WORD)
+        return (below, []) if below is not None else (None, ["geen factuurnummer gevonden"])
     return numbers[0], _conflict_notes("factuurnummer", numbers)
 
 
-def _find_invoice_date(text: str, labels: InvoiceLabels) -> tuple[date | None, list[str]]:
+def _find_invoice_date(
+    text: str, lines: Sequence[WordLine], labels: InvoiceLabels
+) -> tuple[date | None, list[str]]:
     matches = _labelled(text, labels.invoice_date, _VALUE_ON_SAME_OR_NEXT_LINE + _DATE)
     dates = _unique(parsed for m in matches if (parsed := _to_date(m["value"])) is not None)
     if not dates:
-        return None, ["geen factuurdatum gevonden"]
+        below = value_below(lines, labels.column_headers.invoice_date, _DATE_WORD)
+        day = _to_date(below) if below is not None else None
+        return (day, []) if day is not None else (None, ["geen factuurdatum gevonden"])
     notes = _conflict_notes("factuurdatum", [day.strftime("%d-%m-%Y") for day in dates])
     return dates[0], notes
 
@@ -456,11 +491,18 @@ def _clean_name(raw: str) -> str | None:
 
 
 def _build_fields(
-    file: str, pages: int, text: str, found: _Amounts, currency: str, *, labels: InvoiceLabels
+    file: str,
+    pages: int,
+    text: str,
+    lines: Sequence[WordLine],
+    *,
+    found: _Amounts,
+    currency: str,
+    labels: InvoiceLabels,
 ) -> InvoiceFields:
     amounts, warnings = _reconcile(found, currency)
-    invoice_number, number_notes = _find_invoice_number(text, labels)
-    invoice_date, date_notes = _find_invoice_date(text, labels)
+    invoice_number, number_notes = _find_invoice_number(text, lines, labels)
+    invoice_date, date_notes = _find_invoice_date(text, lines, labels)
     kvk, kvk_notes = _find_kvk(text)
     vat_number, vat_notes = _find_vat_number(text)
     iban, iban_notes = _find_iban(text)

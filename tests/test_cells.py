@@ -32,13 +32,17 @@ from parsers.cells import (
         (36.0, Decimal("36.0")),
         (593.36, Decimal("593.36")),
         (20, Decimal("20")),
+        ("36 uur", Decimal("36")),
+        ("32 u p/w", Decimal("32")),
+        ("24 uur per week", Decimal("24")),
+        ("0,8 fte", Decimal("0.8")),
     ],
 )
 def test_numbers_in_dutch_and_excel_notation(cell: object, expected: Decimal) -> None:
     assert parse_decimal_nl(cell) == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("cell", ["twintig", "", "12,3,4", True])
+@pytest.mark.parametrize("cell", ["twintig", "", "12,3,4", True, "uur", "36 dagen"])
 def test_a_non_number_is_a_dutch_error(cell: object) -> None:
     with pytest.raises(CellError, match="getal"):
         parse_decimal_nl(cell)  # type: ignore[arg-type]

@@ -400,3 +400,24 @@ def test_inspect_json_reads_a_real_dutch_invoice(tmp_path: Path, prefect_api: st
         "kvk": "24330087",
         "vat_number": "NL810433941B01",
     }
+
+
+def test_inspect_prints_what_it_read_for_people(tmp_path: Path, prefect_api: str) -> None:
+    invoice = REALDATA / "invoice2data" / "coolblue1.pdf"
+    result = sroi("inspect", str(invoice), api=prefect_api, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "file:             coolblue1.pdf",
+        "kind:             invoice",
+        "pages:            1",
+        "supplier:         Coolblue B.V.",
+        "KvK:              24330087",
+        "VAT number:       NL810433941B01",
+        "IBAN:             NL50INGB0683251309",
+        "invoice number:   993548900",
+        "invoice date:     19-04-2014",
+        "amount excl. VAT: € 593,36",
+        "VAT:              € 124,61",
+        "total:            € 717,97",
+        "contract:         unknown",
+    ]

@@ -208,6 +208,29 @@ LabelLevels = tuple[tuple[str, ...], ...]
 M = TypeVar("M", bound=BaseModel)
 
 
+def _compiled(label: str) -> str:
+    try:
+        re.compile(label)
+    except re.error as error:
+        raise ValueError(f"{label!r} is not a valid pattern: {error}") from error
+    return label
+
+
+class ColumnHeaders(_Strict):
+    """Labels of a header row whose values stand on the row below."""
+
+    invoice_number: tuple[str, ...] = ()
+    invoice_date: tuple[str, ...] = ()
+    amount_excl_vat: tuple[str, ...] = ()
+    vat: tuple[str, ...] = ()
+    total: tuple[str, ...] = ()
+
+    @field_validator("*")
+    @classmethod
+    def _compiles(cls, labels: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_compiled(label) for label in labels)
+
+
 class InvoiceLabels(_Strict):
     """Regular expressions per invoice field, in levels tried in order."""
 
@@ -216,18 +239,18 @@ class InvoiceLabels(_Strict):
     total: LabelLevels = Field(min_length=1)
     amount_excl_vat: LabelLevels = Field(min_length=1)
     supplier: LabelLevels = Field(min_length=1)
+    column_headers: ColumnHeaders = ColumnHeaders()
 
-    @field_validator("*")
+    @field_validator(
+        "invoice_number", "invoice_date", "total", "amount_excl_vat", "supplier"
+    )
     @classmethod
     def _compiles(cls, levels: LabelLevels) -> LabelLevels:
         for level in levels:
             if not level:
                 raise ValueError("a level needs at least one label")
             for label in level:
-                try:
-                    re.compile(label)
-                except re.error as error:
-                    raise ValueError(f"{label!r} is not a valid pattern: {error}") from error
+                _compiled(label)
         return levels
 
     def with_extra(self, extra: Mapping[str, Iterable[str]]) -> InvoiceLabels:
