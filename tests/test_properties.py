@@ -207,17 +207,18 @@ def test_splitting_a_placement_never_raises_its_value(
 
 @settings(max_examples=100, deadline=None)
 @given(portfolios, QUARTERS, st.randoms(use_true_random=False))
-def test_the_order_of_submission_does_not_change_totals_without_ties(
+def test_the_order_of_submission_does_not_change_totals(
     lines: list[StoredLine], quarter: Quarter, shuffler: object
 ) -> None:
-    """The one-FTE rule serves equal start dates in submission order (VALUATION.md), so this
-    property holds for a person's placements that start on different days."""
-    starts = [
-        (s.valued.line.facts.person_key, s.valued.line.facts.start_date)
+    """The one-FTE rule serves equal start dates by contract id, then block (VALUATION.md
+    section 2), never by submission order: any order of the lines gives the same euros. (Only
+    the same placement twice, which the validators reject as a double row, is left out.)"""
+    placements_seen = [
+        (s.contract_id, s.valued.line.identity)
         for s in lines
         if isinstance(s.valued.line.facts, PlacementFacts)
     ]
-    if len(starts) != len(set(starts)):
+    if len(placements_seen) != len(set(placements_seen)):
         return
     reordered = [StoredLine(index + 1, s.contract_id, s.valued) for index, s in enumerate(lines)]
     shuffler.shuffle(reordered)  # type: ignore[attr-defined]
@@ -233,3 +234,70 @@ def test_the_order_of_submission_does_not_change_totals_without_ties(
         assert {k: round_cents(v) for k, v in one.by_block.items()} == {
             k: round_cents(v) for k, v in other.by_block.items()
         }
+
+
+def _quarters_through(last: Quarter) -> list[Quarter]:
+    quarters, quarter = [], Quarter(2024, 1)
+    while quarter <= last:
+        quarters.append(quarter)
+        quarter = quarter.next()
+    return quarters
+
+
+@st.composite
+def overlapping_placements(draw: st.DrawFn) -> list[StoredLine]:
+    """One person placed twice on a contract, the second placement starting while the first
+    runs: the one-FTE rule leaves the second little or nothing for a while, which is where a
+    bonus's quarter and a count window's end are easy to get wrong."""
+    contract = draw(st.sampled_from(CONTRACTS))
+    blocks = PLACEMENT_BLOCKS[contract.contract_id]
+    first_start = draw(st.dates(FIRST, date(2026, 12, 31)))
+    first_length = draw(st.integers(20, 400))
+    second_start = first_start + timedelta(days=draw(st.integers(0, first_length)))
+    second_end = draw(st.one_of(st.none(), st.integers(0, 500)))
+    age = draw(st.sampled_from([30, 52, 58]))
+    flags = (draw(st.booleans()), draw(st.booleans()), draw(st.booleans()))
+    fte = st.sampled_from([Decimal("0.5"), Decimal("0.8"), Decimal(1)])
+    first = placement_line(
+        "P9",
+        draw(st.sampled_from(blocks)),
+        first_start,
+        first_start + timedelta(days=first_length),
+        draw(fte),
+        age,
+        flags,
+    )
+    second = placement_line(
+        "P9",
+        draw(st.sampled_from(blocks)),
+        second_start,
+        None if second_end is None else second_start + timedelta(days=second_end),
+        draw(fte),
+        age,
+        flags,
+    )
+    return [stored(contract, first), stored(contract, second)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(portfolios, overlapping_placements(), QUARTERS)
+def test_the_quarters_add_up_and_a_later_valuation_never_moves_an_earlier_quarter(
+    others: list[StoredLine], overlapping: list[StoredLine], last: Quarter
+) -> None:
+    """Each quarter's report counts what that quarter holds, and nothing twice: the quarters'
+    values add up to the value to date, and valuing a later quarter changes no earlier quarter
+    (a bonus stays in the quarter of its placement's first counted day, VALUATION.md 3)."""
+    lines = [*others, *overlapping]
+    quarters = _quarters_through(last)
+    valued = {q: value_portfolio(list(CONTRACTS), CATALOG, lines, q) for q in quarters}
+    final = valued[last]
+    for contract in final.contracts:
+        contract_id = contract.contract.contract_id
+        reported = [valued[q].contract(contract_id) for q in quarters]
+        total = sum((r.realized_quarter for r in reported if r is not None), Decimal(0))
+        assert round_cents(total) == round_cents(contract.realized_to_date)
+        for quarter, report in zip(quarters, reported, strict=True):
+            assert report is not None
+            for earlier, amount in report.by_quarter.items():
+                later = contract.by_quarter.get(earlier, Decimal(0))
+                assert round_cents(later) == round_cents(amount), (contract_id, quarter, earlier)

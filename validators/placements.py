@@ -100,6 +100,15 @@ def _period_warnings(contract: Contract, start: date, end: date | None) -> list[
     return []
 
 
+def _after_contract_reason(block: FixedBlock, start: date, contract: Contract) -> str:
+    """A fixed amount per person counts on its start date: after the contract there is none
+    (VALUATION.md section 3)."""
+    return (
+        f"startdatum {start:%d-%m-%Y} ligt na het einde van het contract "
+        f"({contract.end_date:%d-%m-%Y}); {block_name(block)} telt op de startdatum"
+    )
+
+
 def _raw_summary(row: TypedRow, definition: TableDefinition) -> dict[str, str]:
     """Recognisable, non-identifying values of a row (no BSN, no name)."""
     keep = ("target_group", "start_date", "end_date", "hours_per_week", "fte")
@@ -142,7 +151,10 @@ def _check_row(row: TypedRow, messages: list[str], context: PlacementContext) ->
     fte, hours, fte_warnings = _fte(row, context.ruleset.fulltime_hours)
     end = optional_date(row, "end_date")
     warnings.extend(fte_warnings)
-    warnings.extend(_period_warnings(context.contract, start, end))
+    if isinstance(block, FixedBlock) and start > context.contract.end_date:
+        reasons.append(_after_contract_reason(block, start, context.contract))
+    else:
+        warnings.extend(_period_warnings(context.contract, start, end))
     employment = (optional_text(row, "employment") or "").casefold().replace(" ", "")
     facts = PlacementFacts(
         person_key=person,

@@ -17,10 +17,13 @@ from itertools import pairwise
 from domain.contracts import Contract
 from domain.dutch import number_nl
 from domain.periods import DayRange, Quarter
+from rulesets.model import block_sort_key
 from validators.lines import HourFacts, LineStatus, PlacementFacts, PurchaseFacts
 from valuation.components import Component, ComponentKind, ValuedLine
 
 DAYS_PER_YEAR = Decimal(365)
+_OWN_KINDS = {ComponentKind.PLACEMENT, ComponentKind.FIXED}
+_ONCE_KINDS = {ComponentKind.FIXED, ComponentKind.BONUS}
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 
@@ -126,10 +129,28 @@ def _breakpoints(placements: Sequence[_Placement]) -> list[date]:
     return sorted(points)
 
 
+def service_order(
+    start: date, contract_id: str, block_code: str, line_id: int
+) -> tuple[object, ...]:
+    """VALUATION.md section 2: placements of one person are served by start date, then contract
+    id, then the block's position in its ruleset table (its code is the table's row number);
+    never by the order in which files arrived. The line id only separates what cannot differ."""
+    return (start, contract_id, block_sort_key(block_code), line_id)
+
+
+def _served_first(placement: _Placement) -> tuple[object, ...]:
+    return service_order(
+        placement.facts.start_date,
+        placement.stored.contract_id,
+        placement.component.block_code,
+        placement.stored.line_id,
+    )
+
+
 def allocate_fte(placements: Sequence[_Placement]) -> dict[int, list[Segment]]:
-    """One person, one FTE: per elementary period, placements are served in order of start
-    date, then submission order, until 1 FTE is used (VALUATION.md section 2)."""
-    order = sorted(placements, key=lambda p: (p.facts.start_date, p.stored.line_id))
+    """One person, one FTE: per elementary period, placements are served in the order of
+    `service_order` until 1 FTE is used (VALUATION.md section 2)."""
+    order = sorted(placements, key=_served_first)
     points = _breakpoints(order)
     segments: dict[int, list[Segment]] = defaultdict(list)
     for first, after in pairwise(points):
@@ -180,7 +201,9 @@ def counted_fte(
 def _value_placements(
     placements: Sequence[_Placement], values: dict[int, LineValue]
 ) -> dict[int, date]:
-    """Adds placement values; returns each line's first day with counted FTE."""
+    """Adds placement values; returns each line's first counted day (VALUATION.md section 3:
+    in the contract, in the count window, up to the valuation date, whatever share of the FTE
+    the one-FTE rule leaves it)."""
     segments = _segments_per_line(placements)
     first_counted: dict[int, date] = {}
     for placement in placements:
@@ -192,20 +215,61 @@ def _value_placements(
             for quarter, days in quarter_days(segment.days):
                 amount = annual * segment.fte * days / DAYS_PER_YEAR
                 value.add(placement.component.block_code, quarter, amount)
-        if counted:
-            first_counted[line_id] = min(segment.days.first for segment in counted)
+        if not placement.counted.is_empty:
+            first = placement.counted.first
+            first_counted[line_id] = min(first_counted.get(line_id, first), first)
         warning = _excess_warning(placement.component, segments.get(line_id, []))
         if warning:
             value.warnings.append(warning)
     return first_counted
 
 
-def _first_day_in_contract(facts: PlacementFacts, contract: Contract, as_of: date) -> date | None:
+def _fixed_day(facts: PlacementFacts, contract: Contract, as_of: date) -> date | None:
     """Where a fixed amount counts: the start, or the contract's first day for a placement that
-    began earlier and runs into the contract; None when it never lies in the contract period."""
+    began earlier and runs into the contract; None when it never lies in the contract period
+    (or not yet on the valuation date)."""
     last = min(facts.end_date or as_of, as_of)
     days = DayRange(facts.start_date, last).clip(contract.period)
     return None if days.is_empty else days.first
+
+
+@dataclass(frozen=True)
+class _OnceCandidate:
+    """A line that could earn a once-per-person amount, on `day`."""
+
+    day: date
+    order: tuple[object, ...]
+    line_id: int
+    component: Component
+
+
+def _once_candidates(
+    lines: Sequence[StoredLine],
+    contracts: dict[str, Contract],
+    as_of: date,
+    first_counted: dict[int, date],
+) -> dict[tuple[str, str, str], list[_OnceCandidate]]:
+    """Per (contract, person, block), the lines that could earn a fixed amount or a bonus and
+    the day it would count. A bonus counts on its placement's first counted day; a placement
+    with no counted day earns none (VALUATION.md section 3)."""
+    candidates: dict[tuple[str, str, str], list[_OnceCandidate]] = defaultdict(list)
+    for stored in lines:
+        facts = stored.valued.line.facts
+        contract = contracts.get(stored.contract_id)
+        if not stored.accepted or not isinstance(facts, PlacementFacts) or contract is None:
+            continue
+        fixed_day = _fixed_day(facts, contract, as_of)
+        own = next((c for c in stored.valued.components if c.kind in _OWN_KINDS), None)
+        anchor = fixed_day if own is not None and own.kind is ComponentKind.FIXED else None
+        anchor = first_counted.get(stored.line_id, anchor)
+        block = own.block_code if own is not None else ""
+        order = service_order(facts.start_date, stored.contract_id, block, stored.line_id)
+        for component in stored.valued.components:
+            day = fixed_day if component.kind is ComponentKind.FIXED else anchor
+            if component.kind in _ONCE_KINDS and day is not None:
+                key = (stored.contract_id, facts.person_key, component.block_code)
+                candidates[key].append(_OnceCandidate(day, order, stored.line_id, component))
+    return candidates
 
 
 def _value_once_per_person(
@@ -215,35 +279,19 @@ def _value_once_per_person(
     first_counted: dict[int, date],
     values: dict[int, LineValue],
 ) -> None:
-    """Fixed amounts and bonuses: once per person per contract per block (section 3)."""
-    candidates: dict[tuple[str, str, str], list[tuple[date, date, int, Component]]] = defaultdict(
-        list
-    )
-    for stored in lines:
-        facts = stored.valued.line.facts
-        contract = contracts.get(stored.contract_id)
-        if not stored.accepted or not isinstance(facts, PlacementFacts) or contract is None:
-            continue
-        start = facts.start_date
-        fixed_day = _first_day_in_contract(facts, contract, as_of)
-        anchor = first_counted.get(stored.line_id, fixed_day)
-        for component in stored.valued.components:
-            if component.kind not in {ComponentKind.FIXED, ComponentKind.BONUS}:
-                continue
-            day = fixed_day if component.kind is ComponentKind.FIXED else anchor
-            if day is not None:
-                key = (stored.contract_id, facts.person_key, component.block_code)
-                candidates[key].append((day, start, stored.line_id, component))
-    for key, options in candidates.items():
-        # Ties on the day (placements clipped to the contract start) go to the earliest start,
-        # so the result does not depend on the order in which files arrived.
-        options.sort(key=lambda option: option[:3])
-        day, _, line_id, component = options[0]
-        values[line_id].add(component.block_code, Quarter.of(day), component.amount)
-        for _, _, other_id, _ in options[1:]:
-            values[other_id].warnings.append(
+    """Fixed amounts and bonuses: once per person per contract per block (section 3), to the
+    line that counts first; on the same day, to the placement served first (section 2's order),
+    whose FTE a pro-rata amount uses."""
+    for key, options in _once_candidates(lines, contracts, as_of, first_counted).items():
+        options.sort(key=lambda option: (option.day, option.order))
+        chosen = options[0]
+        values[chosen.line_id].add(
+            chosen.component.block_code, Quarter.of(chosen.day), chosen.component.amount
+        )
+        for other in options[1:]:
+            values[other.line_id].warnings.append(
                 f"blok {key[2]} telt één keer per persoon per contract; "
-                f"al geteld bij regel {line_id}"
+                f"al geteld bij regel {chosen.line_id}"
             )
 
 
