@@ -241,9 +241,7 @@ class InvoiceLabels(_Strict):
     supplier: LabelLevels = Field(min_length=1)
     column_headers: ColumnHeaders = ColumnHeaders()
 
-    @field_validator(
-        "invoice_number", "invoice_date", "total", "amount_excl_vat", "supplier"
-    )
+    @field_validator("invoice_number", "invoice_date", "total", "amount_excl_vat", "supplier")
     @classmethod
     def _compiles(cls, levels: LabelLevels) -> LabelLevels:
         for level in levels:
