@@ -38,6 +38,8 @@ class Contract:
     """Fraction of the obligation that is labour component; None when not registered."""
     shares: tuple[MunicipalShare, ...]
     source_row: int | None = None
+    email: str | None = None
+    """Where the contractor receives feedback and reminders (register column E-mail)."""
 
     @property
     def period(self) -> DayRange:

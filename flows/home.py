@@ -7,46 +7,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from domain.errors import ConfigError
-from parsers.limits import ReadLimits
+from flows.settings import Settings
 
 DEFAULT_HOME = Path("sroi-data")
 DATABASE_URL_VARIABLE = "SROI_DATABASE_URL"
 SETTINGS_FILE = "sroi.toml"
-
-
-class LedgerSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str | None = Field(
-        default=None,
-        description="SQLAlchemy URL of the ledger; default: sqlite in the home folder.",
-    )
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    ledger: LedgerSettings = LedgerSettings()
-    limits: ReadLimits = ReadLimits()
-
-
-def settings_example() -> str:
-    """The commented sroi.toml that `sroi init` writes: every setting with its default and
-    meaning, taken from the settings models themselves."""
-    lines = [
-        "# SROI pipeline settings. Every setting is optional; the defaults work on one laptop.",
-        "#",
-        "# [ledger]",
-        '# url = "postgresql+psycopg://sroi@dbserver/sroi"   # several machines share one ledger',
-        "#",
-        "# [limits]",
-    ]
-    for name, info in ReadLimits.model_fields.items():
-        lines.append(f"# {name} = {info.default:g}   # {info.description}")
-    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from functools import cached_property
 
 from domain.errors import ConfigError, RegisterError
 from domain.pseudonym import Pseudonymizer, load_or_create_key
-from flows.home import Home, Settings
+from flows.home import Home
+from flows.settings import Settings
 from ledger.contracts import sync_contracts
 from ledger.database import Ledger, open_ledger
 from parsers.limits import ReadLimits

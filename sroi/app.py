@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.errors import UserError
-from flows.home import Home, settings_example
+from flows.home import Home
+from flows.settings import settings_example
 from flows.workspace import Workspace, check_ready_to_run, opened
 from rulesets import Ruleset
 from sroi.blank_register import write_blank_register

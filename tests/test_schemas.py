@@ -50,6 +50,7 @@ GOOD_ROWS: dict[TableKind, dict[str, Any]] = {
         "ruleset": "twente",
         "pso_level": 1,
         "labour_share": 60,
+        "email": "sroi@bouw.example",
     },
     TableKind.PARTICIPANTS: {"contract_id": "TW-1", "municipality": "Enschede", "share": 50},
 }
@@ -122,6 +123,8 @@ CASES: list[tuple[TableKind, str | None, str, dict[str, Any], str]] = [
      "Aandeel arbeid moet groter zijn dan 0"),
     (C, "labour_share", "less_than_or_equal_to(100)", {"labour_share": 150},
      "Aandeel arbeid mag niet groter zijn dan 100"),
+    (C, "email", "email_address", {"email": "info at bouw.nl"},
+     "E-mail is geen e-mailadres (bijvoorbeeld naam@bedrijf.nl)"),
     (C, None, "end_not_before_start", {"end_date": date(2024, 12, 31)},
      "einddatum ligt voor de startdatum"),
     (C, None, "contract_id_unique", {}, "contractnummer komt twee keer voor in het register"),

@@ -50,6 +50,8 @@ def column_message(check: str, label: str) -> str:
         return f"{label} is ongeldig (elfproef mislukt)"
     if check == "kvk_format":
         return f"{label} moet uit 8 cijfers bestaan"
+    if check == "email_address":
+        return f"{label} is geen e-mailadres (bijvoorbeeld naam@bedrijf.nl)"
     bound = _BOUND.match(check)
     if bound:
         return f"{label} {_BOUND_TEXT[bound.group(1)].format(_number_nl(bound.group(2)))}"

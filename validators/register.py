@@ -132,6 +132,7 @@ def _contract(row: TypedRow, catalog: RulesetCatalog, shares: list[MunicipalShar
         labour_share=labour / _HUNDRED if labour is not None else None,
         shares=tuple(shares),
         source_row=row.provenance.row,
+        email=(optional_text(row, "email") or "").strip() or None,
     )
 
 

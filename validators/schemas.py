@@ -34,6 +34,12 @@ def kvk_format(series: pd.Series) -> pd.Series:
     return series.isna() | series.str.replace(r"\s", "", regex=True).str.fullmatch(r"\d{8}")
 
 
+@extensions.register_check_method(statistics=[])
+def email_address(series: pd.Series) -> pd.Series:
+    """One address: something@domain.tld, no spaces."""
+    return series.isna() | series.str.strip().str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 _DTYPES: dict[FieldType, Any] = {
     FieldType.TEXT: pd.StringDtype(),
     FieldType.DATE: pa.DateTime,

@@ -64,7 +64,7 @@ class FieldType(StrEnum):
         }
 
 
-ColumnCheck = Literal["elfproef", "kvk_format"]
+ColumnCheck = Literal["elfproef", "kvk_format", "email_address"]
 Choices = Literal["target_groups", "invoice_kinds", "employment", "yes_no"]
 
 
