@@ -9,7 +9,7 @@ DEMO_HOME ?= sroi-demo
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
 
-.PHONY: install demo test lint typecheck unit bench mutate lock clean
+.PHONY: install system-packages demo test lint typecheck unit bench mutate lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# PostgreSQL and Chromium for the tests that use them (installed where missing).
+system-packages:
+	./scripts/system-packages.sh
 
 demo: install
 	$(BIN)/sroi demo --home $(DEMO_HOME)
@@ -32,8 +36,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
-	$(BIN)/pytest
+unit: install system-packages
+	SROI_REQUIRE_SYSTEM_PACKAGES=1 $(BIN)/pytest
 
 test: lint typecheck unit
 

@@ -29,6 +29,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def skip_or_fail(reason: str) -> None:
+    """Without a system package a test skips, but not under `make test`, which installs them:
+    there a missing package is a failure, not a test that quietly tests nothing."""
+    import pytest  # noqa: PLC0415 - only tests get here
+
+    if os.environ.get("SROI_REQUIRE_SYSTEM_PACKAGES"):
+        pytest.fail(f"{reason}; `make test` should have installed it", pytrace=False)
+    pytest.skip(reason)
+
+
 def unavailable_reason() -> str | None:
     if _binaries() is None:
         return "PostgreSQL is not installed (Debian package postgresql)"

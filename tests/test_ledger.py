@@ -33,7 +33,7 @@ from tests.builders import (
     write_register,
     write_submission,
 )
-from tests.postgres import temporary_cluster, unavailable_reason
+from tests.postgres import skip_or_fail, temporary_cluster, unavailable_reason
 from validators.lines import LineKind, PlacementFacts
 
 BSN = valid_bsns(4)
@@ -104,7 +104,7 @@ def test_facts_round_trip_through_json() -> None:
 def postgres_url() -> Iterator[str]:
     reason = unavailable_reason()
     if reason is not None:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     with temporary_cluster() as url:
         yield url
 
