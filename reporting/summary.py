@@ -36,6 +36,13 @@ def contract_summary(valuation: ContractValuation) -> dict[str, Any]:
             )
             if amount != 0
         },
+        "by_category": {
+            category.value: money(amount) for category, amount in valuation.by_category.items()
+        },
+        "forecast_at_end": money(valuation.forecast_at_end),
+        "forecast_shortfall": money(valuation.forecast_shortfall),
+        "people": valuation.people,
+        "people_participatiewet": valuation.people_participatiewet,
         "lines": {
             "accepted": valuation.line_counts[LineStatus.ACCEPTED],
             "rejected": valuation.line_counts[LineStatus.REJECTED],
@@ -52,6 +59,8 @@ def municipality_summary(municipal: MunicipalValuation) -> dict[str, Any]:
         "realized_quarter": money(municipal.realized_quarter),
         "realized_to_date": money(municipal.realized_to_date),
         "remaining": money(municipal.remaining),
+        "forecast_at_end": money(municipal.forecast_at_end),
+        "people": municipal.people,
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -20,19 +21,100 @@ BUILTIN_DIR = Path(__file__).resolve().parent
 _CODE_PREFIX = re.compile(r"^\s*([0-9]+[a-z]?)\s*[-–:.)]\s*(.+)$", re.IGNORECASE)
 
 
-def load_ruleset_file(path: Path) -> Ruleset:
+OVERRIDES_FOLDER = "overrides"
+"""<home>/rulesets/overrides/<id>.yaml: a coordinator's values for keys of a shipped ruleset
+(typically its assumptions), merged over the file before it is checked."""
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise RulesetError(path, "(file)", f"cannot be read as YAML: {error}") from error
     if not isinstance(raw, dict):
         raise RulesetError(path, "(file)", "expected a mapping at the top level")
+    return raw
+
+
+def _merge_blocks(base: list[Any], override: list[Any], path: Path) -> list[Any]:
+    """Blocks of an override change the block with the same code, or are added."""
+    merged = list(base)
+    codes = [str(block.get("code")) if isinstance(block, dict) else None for block in base]
+    for block in override:
+        if not isinstance(block, dict) or "code" not in block:
+            raise RulesetError(path, "blocks", "every block of an override needs its code")
+        code = str(block["code"])
+        if code in codes:
+            position = codes.index(code)
+            merged[position] = _merged(merged[position], block, path)
+        else:
+            merged.append(block)
+    return merged
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any], path: Path) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        current = base.get(key)
+        if key == "blocks" and isinstance(value, list) and isinstance(current, list):
+            merged[key] = _merge_blocks(current, value, path)
+        elif isinstance(value, dict) and isinstance(current, dict):
+            merged[key] = _merged(current, value, path)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _set_keys(override: dict[str, Any], prefix: str = "") -> list[str]:
+    """The dotted keys an override sets (`obligation.threshold`, `blocks.9.rate`)."""
+    keys: list[str] = []
+    for key, value in override.items():
+        dotted = f"{prefix}{key}"
+        if key == "blocks" and not prefix and isinstance(value, list):
+            for block in value:
+                if isinstance(block, dict):
+                    code = f"{dotted}.{block.get('code')}"
+                    rest = {k: v for k, v in block.items() if k != "code"}
+                    keys.extend(_set_keys(rest, f"{code}.") if rest else [code])
+        elif isinstance(value, dict) and value:
+            keys.extend(_set_keys(value, f"{dotted}."))
+        else:
+            keys.append(dotted)
+    return keys
+
+
+def _settled(assumption: str, keys: Iterable[str]) -> bool:
+    return any(
+        key == assumption or key.startswith(f"{assumption}.") or assumption.startswith(f"{key}.")
+        for key in keys
+    )
+
+
+def _with_override(raw: dict[str, Any], override: Path) -> dict[str, Any]:
+    changes = _read_yaml(override)
+    if "id" in changes and str(changes["id"]) != raw.get("id"):
+        raise RulesetError(override, "id", "an override cannot change the ruleset's id")
+    merged = _merged(raw, changes, override)
+    keys = _set_keys(changes)
+    assumptions = merged.get("assumptions")
+    if isinstance(assumptions, dict) and "assumptions" not in changes:
+        merged["assumptions"] = {k: v for k, v in assumptions.items() if not _settled(k, keys)}
+    return merged
+
+
+def load_ruleset_file(path: Path, override: Path | None = None) -> Ruleset:
+    """A ruleset file, checked; with `override`, that file's keys merged over it first (mappings
+    key by key, blocks by code) and the assumptions it settles dropped."""
+    raw = _read_yaml(path)
+    merged = _with_override(raw, override) if override is not None else raw
     try:
-        ruleset = Ruleset.model_validate(raw)
+        ruleset = Ruleset.model_validate(merged)
     except ValidationError as error:
         first = error.errors()[0]
-        key = _key_path(raw, first["loc"])
-        raise RulesetError(path, key, first["msg"]) from error
+        key = _key_path(merged, first["loc"])
+        top = str(first["loc"][0]) if first["loc"] else ""
+        blamed = override if override is not None and top in _read_yaml(override) else path
+        raise RulesetError(blamed, key, first["msg"]) from error
     if ruleset.id != path.stem:
         raise RulesetError(path, "id", f"{ruleset.id!r} differs from the file name {path.stem!r}")
     return ruleset
@@ -112,19 +194,26 @@ def _check_versions(rulesets: list[Ruleset], files: dict[str, Path]) -> None:
 
 
 def load_catalog(extra_dirs: Iterable[Path] = ()) -> RulesetCatalog:
-    """All built-in ruleset files plus those in `extra_dirs` (e.g. <home>/rulesets)."""
+    """All built-in ruleset files plus those in `extra_dirs` (e.g. <home>/rulesets), each with
+    its override from `<dir>/overrides/<id>.yaml` when there is one."""
     paths = sorted(BUILTIN_DIR.glob("*.yaml"))
+    overrides: dict[str, Path] = {}
     for folder in extra_dirs:
         if folder.is_dir():
             paths.extend(sorted(folder.glob("*.yaml")))
+            found = sorted((folder / OVERRIDES_FOLDER).glob("*.yaml"))
+            overrides.update({override.stem: override for override in found})
     rulesets: list[Ruleset] = []
     files: dict[str, Path] = {}
     for path in paths:
-        ruleset = load_ruleset_file(path)
+        ruleset = load_ruleset_file(path, overrides.get(path.stem))
         if ruleset.id in files:
             raise RulesetError(path, "id", f"{ruleset.id!r} is also defined in {files[ruleset.id]}")
         files[ruleset.id] = path
         rulesets.append(ruleset)
+    for stem, override in overrides.items():
+        if stem not in files:
+            raise RulesetError(override, "(file)", f"no ruleset with id {stem!r} to override")
     _check_versions(rulesets, files)
     return RulesetCatalog(tuple(rulesets))
 

@@ -92,6 +92,9 @@ class PlacementBlock(_BlockBase):
     annual_value: Decimal = Field(gt=0)
     count_period: str
     eligibility: Eligibility = Eligibility()
+    participatiewet: bool = False
+    """A Participatiewet target group: its people count as `people_participatiewet` in the
+    reports (VALUATION.md section 8)."""
 
     @field_validator("count_period")
     @classmethod
@@ -204,6 +207,10 @@ class Ruleset(_Strict):
     valid_from: date
     valid_until: date | None = None
     complete: bool = True
+    assumptions: dict[str, str] = Field(default_factory=dict)
+    """Values the source does not publish, by key (`obligation.threshold`, `invoice_block`,
+    `blocks.9`, `blocks.9.rate`): what was assumed and why. Reports name them; an override in
+    <home>/rulesets/overrides/ that sets such a key settles its assumption."""
     remarks: tuple[str, ...] = ()
     fulltime_hours: Decimal = Field(default=Decimal(36), gt=0)
     obligation: ObligationRules
@@ -234,6 +241,9 @@ class Ruleset(_Strict):
                             "which is not a placement or fixed block of this ruleset"
                         )
         self._check_names_unique()
+        for key in self.assumptions:
+            if not self.has_key(key):
+                raise ValueError(f"assumptions: {key!r} is not a key of this ruleset")
         if self.valid_until is not None and self.valid_until < self.valid_from:
             raise ValueError("valid_until lies before valid_from")
         return self
@@ -248,6 +258,28 @@ class Ruleset(_Strict):
                         f"label {name!r} of block {block.code} is also used by block {seen[key]}"
                     )
                 seen[key] = block.code
+
+    def has_key(self, key: str) -> bool:
+        """Whether a dotted key (`obligation.threshold`, `blocks.9.rate`) names a field."""
+        node: BaseModel = self
+        parts = key.split(".")
+        while parts:
+            part = parts.pop(0)
+            if node is self and part == "blocks" and parts:
+                code = parts.pop(0)
+                block = next((b for b in self.blocks if b.code == code), None)
+                if block is None:
+                    return False
+                node = block
+                continue
+            if part not in type(node).model_fields:
+                return False
+            value = getattr(node, part)
+            if parts and not isinstance(value, BaseModel):
+                return False
+            if isinstance(value, BaseModel):
+                node = value
+        return True
 
     def block(self, code: str) -> Block:
         for block in self.blocks:

@@ -47,6 +47,8 @@ class LineValue:
     by_quarter: dict[Quarter, Decimal] = field(default_factory=dict)
     by_block: dict[str, Decimal] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    first_counted: date | None = None
+    """A placement's first counted day (VALUATION.md section 3); None: it counted no day."""
 
     @property
     def to_date(self) -> Decimal:
@@ -218,6 +220,7 @@ def _value_placements(
         if not placement.counted.is_empty:
             first = placement.counted.first
             first_counted[line_id] = min(first_counted.get(line_id, first), first)
+            value.first_counted = first_counted[line_id]
         warning = _excess_warning(placement.component, segments.get(line_id, []))
         if warning:
             value.warnings.append(warning)

@@ -13,8 +13,10 @@ from domain.periods import Quarter
 from rulesets import Ruleset, RulesetCatalog
 from validators.lines import LineStatus
 from valuation.accrual import LineValue, StoredLine, accrue
+from valuation.forecast import FutureByQuarter, future_accrual
 from valuation.obligation import Obligation, compute_obligation
 from valuation.progress import ContractStatus, assess_progress
+from valuation.reach import Category, Reach, by_category, line_category, reach_of
 
 _ZERO = Decimal(0)
 
@@ -34,7 +36,31 @@ class ContractValuation:
     by_quarter: dict[Quarter, Decimal]
     line_counts: dict[LineStatus, int]
     lines: dict[int, LineValue]
+    by_category: dict[Category, Decimal]
+    """Value to date per category (VALUATION.md section 8); adds up to realized_to_date."""
+    by_quarter_category: dict[Quarter, dict[Category, Decimal]]
+    future_by_quarter: FutureByQuarter
+    """What the placements running at the valuation date still accrue, per later quarter."""
+    reach: Reach
     warnings: tuple[str, ...] = ()
+
+    @property
+    def forecast_at_end(self) -> Decimal:
+        """realized_to_date plus what the running placements still accrue (section 8); for a
+        contract that has ended, realized_to_date."""
+        return self.realized_to_date + sum(self.future_by_quarter.values(), _ZERO)
+
+    @property
+    def forecast_shortfall(self) -> Decimal:
+        return max(_ZERO, self.obligation.net_obligation - self.forecast_at_end)
+
+    @property
+    def people(self) -> int:
+        return len(self.reach.people)
+
+    @property
+    def people_participatiewet(self) -> int:
+        return len(self.reach.participatiewet)
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,43 @@ class MunicipalValuation:
     def fine(self) -> Decimal:
         return self.total(lambda v: v.fine)
 
+    @property
+    def forecast_at_end(self) -> Decimal:
+        return self.total(lambda v: v.forecast_at_end)
+
+    @property
+    def forecast_shortfall(self) -> Decimal:
+        """Each contract's shortfall times the share: a surplus on one contract does not make up
+        for another's shortfall."""
+        return self.total(lambda v: v.forecast_shortfall)
+
+    def category_total(self, category: Category) -> Decimal:
+        return self.total(lambda v: v.by_category.get(category, _ZERO))
+
+    def by_quarter(self) -> dict[Quarter, dict[Category, Decimal]]:
+        """Realised value per quarter and category, times the shares."""
+        totals: dict[Quarter, dict[Category, Decimal]] = {}
+        for valuation, share in self.contracts:
+            for quarter, categories in valuation.by_quarter_category.items():
+                row = totals.setdefault(quarter, dict.fromkeys(Category, _ZERO))
+                for category, amount in categories.items():
+                    row[category] += amount * share
+        return dict(sorted(totals.items()))
+
+    @property
+    def reach(self) -> Reach:
+        """People are counted whole in every municipality that shares their contract, and once
+        however many of its contracts placed them."""
+        return Reach.union(valuation.reach for valuation, _ in self.contracts)
+
+    @property
+    def people(self) -> int:
+        return len(self.reach.people)
+
+    @property
+    def people_participatiewet(self) -> int:
+        return len(self.reach.participatiewet)
+
 
 @dataclass(frozen=True)
 class PortfolioValuation:
@@ -101,14 +164,30 @@ def _sum_by_key(values: Sequence[dict[str, Decimal]]) -> dict[str, Decimal]:
     return dict(total)
 
 
+def _by_quarter_category(
+    ruleset: Ruleset, lines: Sequence[StoredLine], values: dict[int, LineValue]
+) -> dict[Quarter, dict[Category, Decimal]]:
+    totals: dict[Quarter, dict[Category, Decimal]] = {}
+    for stored in lines:
+        category = line_category(ruleset, stored)
+        value = values[stored.line_id]
+        if category is None or not value.by_quarter:
+            continue
+        for quarter, amount in value.by_quarter.items():
+            row = totals.setdefault(quarter, dict.fromkeys(Category, _ZERO))
+            row[category] += amount
+    return dict(sorted(totals.items()))
+
+
 def _value_contract(
     contract: Contract,
     ruleset: Ruleset,
-    lines: Sequence[StoredLine],
+    own: Sequence[StoredLine],
     values: dict[int, LineValue],
     quarter: Quarter,
+    *,
+    future: FutureByQuarter,
 ) -> ContractValuation:
-    own = [stored for stored in lines if stored.contract_id == contract.contract_id]
     line_values = {stored.line_id: values[stored.line_id] for stored in own}
     by_quarter: dict[Quarter, Decimal] = defaultdict(lambda: _ZERO)
     for value in line_values.values():
@@ -128,6 +207,7 @@ def _value_contract(
             "onder drempel: opdrachtsom ligt onder de drempel van de regeling; de verplichting "
             "geldt zoals geregistreerd"
         )
+    by_block = _sum_by_key([value.by_block for value in line_values.values()])
     return ContractValuation(
         contract=contract,
         ruleset=ruleset,
@@ -138,11 +218,15 @@ def _value_contract(
         remaining=progress.remaining,
         status=progress.status,
         fine=progress.fine,
-        by_block=_sum_by_key([value.by_block for value in line_values.values()]),
+        by_block=by_block,
         by_quarter=dict(sorted(by_quarter.items())),
         line_counts=counts,
         lines=line_values,
         warnings=tuple(warnings),
+        by_category=by_category(ruleset, by_block),
+        by_quarter_category=_by_quarter_category(ruleset, own, values),
+        future_by_quarter=future,
+        reach=reach_of(ruleset, own, line_values),
     )
 
 
@@ -155,11 +239,22 @@ def value_portfolio(
     """All contracts valued as of the quarter's last day; municipal figures by share."""
     as_of = quarter.last_day
     values = accrue(contracts, lines, as_of)
+    future = future_accrual(contracts, lines, as_of)
+    by_contract: dict[str, list[StoredLine]] = defaultdict(list)
+    for stored in lines:
+        by_contract[stored.contract_id].append(stored)
     valuations = []
     municipalities: dict[str, MunicipalValuation] = {}
     for contract in sorted(contracts, key=lambda c: c.contract_id):
         ruleset = catalog.resolve(contract.ruleset_id, contract.award_date)
-        valuation = _value_contract(contract, ruleset, lines, values, quarter)
+        valuation = _value_contract(
+            contract,
+            ruleset,
+            by_contract[contract.contract_id],
+            values,
+            quarter,
+            future=future.get(contract.contract_id, {}),
+        )
         valuations.append(valuation)
         for share in contract.shares:
             municipal = municipalities.setdefault(
