@@ -5,29 +5,50 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
-def write_atomically(destination: Path, produce: Callable[[Path], object]) -> Path:
+def write_atomically(
+    destination: Path, produce: Callable[[Path], object], *, durable: bool = True
+) -> Path:
     """`produce(partial)` writes the content to a temporary file beside `destination`; once it
-    is on disk (fsync) it replaces `destination` in one rename. Returns `destination`."""
+    is on disk (fsync) it replaces `destination` in one rename. Returns `destination`. With
+    `durable=False` the caller makes it durable later (`make_durable`), for many files at once."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(f".{destination.name}.partial")
     try:
         produce(partial)
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
+        if durable:
+            _sync_file(partial)
         partial.replace(destination)
     finally:
         partial.unlink(missing_ok=True)
-    _sync_folder(destination.parent)
+    if durable:
+        _sync_folder(destination.parent)
     return destination
 
 
-def copy_atomically(source: Path, destination: Path) -> Path:
+def copy_atomically(source: Path, destination: Path, *, durable: bool = True) -> Path:
     """A copy of `source` (bytes and times) that is whole or absent."""
-    return write_atomically(destination, lambda partial: shutil.copy2(source, partial))
+    return write_atomically(
+        destination, lambda partial: shutil.copy2(source, partial), durable=durable
+    )
+
+
+def make_durable(paths: Iterable[Path]) -> None:
+    """Files written with `durable=False`, and their folders, on disk."""
+    folders = set()
+    for path in paths:
+        _sync_file(path)
+        folders.add(path.parent)
+    for folder in folders:
+        _sync_folder(folder)
+
+
+def _sync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def write_text_atomically(destination: Path, text: str) -> Path:

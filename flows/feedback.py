@@ -1,24 +1,28 @@
 """Feedback workbooks for the contractor: after a run, an annotated copy of every workbook it
-archived, in feedback/<contract>/ (INTERFACE.md section 1)."""
+archived, in feedback/<contract>/ (INTERFACE.md section 1). The jobs are made here from the
+ledger; the workers write them (flows.workers)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from domain.contracts import Contract
-from domain.errors import FileRejected, UnknownFile
 from domain.periods import Quarter
+from flows.workers import FeedbackDone, FeedbackJob
 from flows.workspace import Workspace
+from ledger.database import Ledger
+from ledger.files import FileStatus
 from ledger.lines import current_version, stored_lines, versions_of_file
-from ledger.schema import FileRecord
+from ledger.runs import RunState
+from ledger.schema import FileRecord, RunRecord
 from parsers.submission import parse_submission_workbook
-from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
+from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow
 from validators.lines import LineStatus
 from validators.register import Register
 from valuation.portfolio import value_portfolio
@@ -43,38 +47,48 @@ def _quarter_values(
     }
 
 
-@dataclass(frozen=True)
-class ArchivedWorkbook:
-    file_id: int
-    contract_id: str
-    stored_path: str
+def _pending(session: Session, run_id: int) -> list[FileRecord]:
+    """Archived workbooks still without feedback: this run's, and those of runs that ended
+    (a killed run's are written by the next run; a running one writes its own)."""
+    query = (
+        select(FileRecord)
+        .join(RunRecord, FileRecord.run_id == RunRecord.id)
+        .where(
+            FileRecord.status == FileStatus.ARCHIVED,
+            FileRecord.kind == "workbook",
+            FileRecord.feedback_at.is_(None),
+            FileRecord.retracted_at.is_(None),
+            (RunRecord.id == run_id) | (RunRecord.state != RunState.RUNNING),
+        )
+        .order_by(FileRecord.id)
+    )
+    return list(session.scalars(query))
 
 
-def write_feedback_for(
-    workspace: Workspace,
-    register: Register,
-    archived: Sequence[ArchivedWorkbook],
-    as_of: date,
-) -> tuple[list[Path], list[str]]:
-    """Feedback workbooks of archived workbooks, and a line per workbook that could not get one.
-    The archived copy is re-read: it holds exactly the submitted bytes."""
-    if not archived:
-        return [], []
-    quarter = Quarter.last_completed(as_of)
-    values = _quarter_values(workspace, register.contracts, quarter)
-    written: list[Path] = []
-    problems: list[str] = []
-    for workbook in archived:
-        try:
-            written.append(
-                _write_one(
-                    workspace, register, workbook, quarter=quarter, values=values, as_of=as_of
-                )
+def pending_feedback(
+    workspace: Workspace, register: Register, run_id: int, as_of: date
+) -> list[FeedbackJob]:
+    """A job per archived workbook whose contractor has no feedback yet: what to write where,
+    from the ledger (the workers only copy the original and annotate it)."""
+    with workspace.ledger.reading() as session:
+        files = _pending(session, run_id)
+        if not files:
+            return []
+        quarter = Quarter.last_completed(as_of)
+        values = _quarter_values(workspace, register.contracts, quarter)
+        return [
+            _job(workspace, register, session, file, quarter=quarter, values=values, as_of=as_of)
+            for file in files
+        ]
+
+
+def mark_feedback_written(ledger: Ledger, done: Sequence[FeedbackDone], at: datetime) -> None:
+    written = [result.file_id for result in done if result.problem is None]
+    if written:
+        with ledger.transaction() as session:
+            session.execute(
+                update(FileRecord).where(FileRecord.id.in_(written)).values(feedback_at=at)
             )
-        except (OSError, ValueError, FileRejected, UnknownFile) as problem:
-            # The ledger is complete already; one unwritable copy must not stop the others.
-            problems.append(f"{workbook.stored_path}: {problem}")
-    return written, problems
 
 
 def _feedback_lines(
@@ -113,34 +127,43 @@ def _feedback_lines(
     return lines
 
 
-def _write_one(
+def _headers(workspace: Workspace, file: FileRecord) -> tuple[HeaderRow, ...]:
+    """Where the file's tables stand, as the run found them (re-read for files stored before
+    the ledger kept it)."""
+    tables = file.summary.get("tables")
+    if tables is None:
+        original = workspace.home.root / file.stored_path
+        parsed = parse_submission_workbook(original, workspace.limits, workspace.vocabulary)
+        tables = [[table.sheet, table.header_row, table.last_column] for table in parsed.tables]
+    return tuple(HeaderRow(sheet, row, column) for sheet, row, column in tables)
+
+
+def _job(
     workspace: Workspace,
     register: Register,
-    workbook: ArchivedWorkbook,
+    session: Session,
+    file: FileRecord,
     *,
     quarter: Quarter,
     values: dict[int, tuple[Decimal, tuple[str, ...]]],
     as_of: date,
-) -> Path:
-    contract = register.get(workbook.contract_id)
-    original = workspace.home.root / workbook.stored_path
-    tables = parse_submission_workbook(original, workspace.limits, workspace.vocabulary).tables
-    with workspace.ledger.reading() as session:
-        file = session.get(FileRecord, workbook.file_id)
-        if file is None:
-            raise UnknownFile(workbook.file_id)
-        lines = _feedback_lines(session, file, values)
-        unchanged = int(file.summary.get("unchanged", 0))
+) -> FeedbackJob:
+    contract_id = file.contract_id or ""
+    contract = register.get(contract_id)
     summary = FeedbackSummary(
-        contract_id=workbook.contract_id,
+        contract_id=contract_id,
         contractor=contract.contractor if contract else "",
         file=file.original_name,
         quarter_label=quarter.label_nl,
         processed_on=as_of,
-        unchanged=unchanged,
+        unchanged=int(file.summary.get("unchanged", 0)),
     )
-    headers = [HeaderRow(table.sheet, table.header_row, table.last_column) for table in tables]
-    destination = feedback_path(workspace, workbook.contract_id, original.name)
-    return write_feedback_workbook(
-        original, destination, headers, lines, summary, limits=workspace.limits
+    original = workspace.home.root / file.stored_path
+    return FeedbackJob(
+        file_id=file.id,
+        original=original,
+        destination=feedback_path(workspace, contract_id, original.name),
+        headers=_headers(workspace, file),
+        lines=tuple(_feedback_lines(session, file, values)),
+        summary=summary,
     )

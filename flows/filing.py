@@ -42,9 +42,12 @@ class InboxFile:
         return self.folder_contract or TOP_LEVEL_FOLDER
 
     def received_at(self) -> datetime | None:
-        """When the file arrived: its modification time in the inbox (UTC); None if gone."""
+        """When the file arrived in the inbox (UTC); None if gone. That is its change time:
+        saving, copying or moving a file into the inbox sets it (a copy that keeps the
+        modification time of the contractor's laptop, or a file moved back from quarantine,
+        still counts as arriving now)."""
         try:
-            stamp = self.path.stat().st_mtime
+            stamp = self.path.stat().st_ctime
         except FileNotFoundError:
             return None
         return datetime.fromtimestamp(stamp, UTC).replace(tzinfo=None)

@@ -1,141 +1,196 @@
 """The ingest flow: inbox -> parse -> validate -> value -> store -> archive/ or quarantine/.
 
-One task per file does the work of that file; the stages are the entry functions of parsers,
-validators, valuation and ledger. Bad input is an ordinary outcome (the file is quarantined with
-its Dutch reason), never an exception that stops the run.
+The inbox is taken in chunks. A chunk's files are claimed in the ledger (several runs split the
+inbox), read on every core (flows.workers), then checked against the ledger and stored in one
+transaction (a savepoint per file), after which they leave the inbox. While one chunk is
+stored the next one is read. Bad input is an ordinary outcome (the file is quarantined with its
+Dutch reason), never an exception that stops the run; a request to stop (Ctrl-C, SIGTERM) ends
+the run after the file at hand and leaves the rest in the inbox.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
-from domain.errors import FileRejected
-from flows.feedback import ArchivedWorkbook, write_feedback_for
-from flows.filing import InboxFile, list_inbox, sha256_of
+from flows.claiming import Tally, claim, kept_alive, release_claims
+from flows.control import announce, stop_requested
+from flows.feedback import mark_feedback_written, pending_feedback
+from flows.filing import InboxFile, list_inbox
 from flows.home import Home
 from flows.recheck import Recheck, recheck_contracts
 from flows.retrying import IO_RETRIES
-from flows.storing import FileResult, RunContext, archive, put_aside, quarantine
-from flows.workspace import open_workspace
-from ledger.evidence import LedgerEvidence
-from ledger.files import FileStatus, archived_copy, finish_run, start_run
-from parsers import file_kind, read_submission
-from parsers.submission import ParsedWorkbook
-from validators.assignment import assign_contract
-from validators.submission import validate_submission
-from valuation.components import value_lines
+from flows.run_artifact import publish_run_artifact
+from flows.storing import AfterCommit, ClaimedFile, FileResult, RunContext, store_one
+from flows.workers import ReadResult, Workers, workers
+from flows.workspace import Workspace, open_workspace
+from ledger.claims import release_all
+from ledger.lines import now
+from ledger.runs import RunState, close_abandoned_runs, finish_run, set_flow_run, start_run
+
+CHUNK = 16
+"""Files claimed, read and stored together: enough to keep every core reading while the ledger
+work of the chunk before is done, few enough that a run stopping leaves little half-read."""
 
 
 @dataclass(frozen=True)
 class RunReport:
     as_of: date
     run_id: int
+    state: RunState
     files: list[FileResult] = field(default_factory=list)
     register_problems: list[str] = field(default_factory=list)
     rechecks: list[Recheck] = field(default_factory=list)
+    taken_by_others: int = 0
+    """Inbox files another run (on this machine or another) was working on."""
+    feedback_problems: list[str] = field(default_factory=list)
+
+    def outcomes(self) -> dict[str, int]:
+        counts = Counter(result.status.value if result.status else "left" for result in self.files)
+        return dict(sorted(counts.items()))
 
 
-def _process(run: RunContext, file: InboxFile) -> FileResult:
-    workspace = run.workspace
-    sha256 = sha256_of(file.path)
-    try:
-        parsed = read_submission(file.path, workspace.limits, workspace.vocabulary)
-        named = parsed.contract_ref if isinstance(parsed, ParsedWorkbook) else None
-        contract = assign_contract(file.folder_contract, file.name, named, run.register)
-    except FileRejected as rejected:
-        return quarantine(run, file, sha256, rejected.reason_nl)
-    with workspace.ledger.reading() as session:
-        earlier = archived_copy(session, sha256, contract.contract_id)
-        earlier_id = earlier.id if earlier is not None else None
-    if earlier_id is not None:
-        reason = f"zelfde bestand als eerder verwerkt (bestand {earlier_id}); geen effect"
-        return put_aside(
-            run, file, sha256, reason=reason, contract_id=contract.contract_id, of=earlier_id
-        )
-    ruleset = workspace.catalog.resolve(contract.ruleset_id, contract.award_date)
-    with workspace.ledger.reading() as session:
-        checked = validate_submission(
-            parsed, contract, ruleset, LedgerEvidence(session), workspace.pseudonymizer
-        )
-    return archive(
-        run, file, sha256, contract, checked=checked, valued=value_lines(checked, ruleset)
-    )
+@dataclass(frozen=True)
+class _Chunk:
+    files: list[ClaimedFile]
+    read: Iterator[ReadResult]
+
+
+def _chunks(files: Sequence[InboxFile]) -> Iterator[list[InboxFile]]:
+    remaining = iter(files)
+    while chunk := list(islice(remaining, CHUNK)):
+        yield chunk
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def process_file(run: RunContext, file: InboxFile) -> FileResult:
-    """One inbox file from the inbox to archive/ or quarantine/. A defect in our code while
-    processing it quarantines that file with a Dutch reason (the traceback goes to the log for
-    the operator); the other files are processed. A failure to read or write a file is retried."""
-    if not file.path.exists():
-        return FileResult.vanished(file)
-    try:
-        return _process(run, file)
-    except OSError:
-        raise
-    except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
-        get_run_logger().exception("interne fout bij %s", file.relative)
-        if not file.path.exists():
-            return FileResult.vanished(file)
-        reason = (
-            f"interne fout bij het verwerken ({type(defect).__name__}); het bestand is niet "
-            "meegeteld. Meld dit aan de beheerder."
-        )
-        return quarantine(run, file, sha256_of(file.path), reason)
+def store_files(
+    run: RunContext, files: list[ClaimedFile], read: list[ReadResult]
+) -> list[FileResult]:
+    """A chunk of read files checked against the ledger and stored in one transaction; then
+    their copies are made durable and they leave the inbox. Stops early when asked to; the
+    files not reached are released and stay in the inbox."""
+    results: list[FileResult] = []
+    after = AfterCommit()
+    with run.workspace.ledger.exclusive() as session:
+        for claimed, parsed in zip(files, read, strict=True):
+            if stop_requested():
+                break
+            result, done = store_one(session, run, claimed, parsed)
+            results.append(result)
+            after.absorb(done)
+    after.finish(run.workspace.home.root)
+    return results
 
 
-def _process_or_leave(run: RunContext, file: InboxFile) -> FileResult:
-    """A file that cannot be read or written even after the retries stays in the inbox for
-    the next run; the run goes on with the others."""
+def _store_chunk(run: RunContext, chunk: _Chunk) -> list[FileResult]:
+    """Stores a chunk, tells the listeners of each file, and releases the chunk's claims."""
     try:
-        return process_file(run, file)
-    except OSError as error:
-        get_run_logger().warning("%s blijft in de inbox: %s", file.relative, error)
-        return FileResult.left_in_inbox(file, str(error))
+        results = store_files(quote(run), chunk.files, quote(list(chunk.read)), return_state=False)
+    finally:
+        release_claims(run, chunk.files)
+    for result in results:
+        announce(result)
+    return results
+
+
+def _start_chunk(run: RunContext, pool: Workers, files: list[InboxFile], tally: Tally) -> _Chunk:
+    claimed = claim(run, files, tally)
+    return _Chunk(claimed, pool.read([item.file.path for item in claimed]))
+
+
+def process_inbox(run: RunContext, pool: Workers, tally: Tally, results: list[FileResult]) -> None:
+    """Every inbox file this run gets, chunk by chunk, added to `results` as they are stored;
+    the next chunk is read while the one before is stored."""
+    waiting: _Chunk | None = None
+    for files in _chunks(list_inbox(run.workspace.home.inbox)):
+        if stop_requested():
+            break
+        chunk = _start_chunk(run, pool, files, tally)
+        if waiting is not None:
+            results += _store_chunk(run, waiting)
+        waiting = chunk
+    if waiting is not None:
+        if stop_requested():
+            release_claims(run, waiting.files)
+        else:
+            results += _store_chunk(run, waiting)
 
 
 @task(cache_policy=NO_CACHE)
-def write_feedback(run: RunContext, results: list[FileResult], as_of: date) -> list[Path]:
-    """Annotated copies of the archived workbooks for the contractors."""
-    archived = [
-        ArchivedWorkbook(result.file_id, result.contract_id, result.stored_path)
-        for result in results
-        if result.status is FileStatus.ARCHIVED
-        and result.file_id is not None
-        and result.contract_id is not None
-        and file_kind(Path(result.stored_path)) == "workbook"
-    ]
-    written, problems = write_feedback_for(run.workspace, run.register, archived, as_of)
+def write_feedback(run: RunContext, pool: Workers) -> list[str]:
+    """Annotated copies of the archived workbooks for the contractors, written by the workers;
+    returns what could not be written (the ledger is complete without them)."""
+    jobs = pending_feedback(run.workspace, run.register, run.claimant.run_id, run.as_of)
+    done = list(pool.feedback(jobs))
+    mark_feedback_written(run.workspace.ledger, done, now())
+    problems = [result.problem for result in done if result.problem is not None]
     for problem in problems:
         get_run_logger().warning("terugkoppeling niet geschreven: %s", problem)
-    return written
+    return problems
+
+
+def _begin(workspace: Workspace, as_of: date, started_by: str) -> RunContext:
+    """The register synced, killed runs closed, this run recorded."""
+    register = workspace.load_register()
+    with workspace.ledger.transaction() as session:
+        for run_id in close_abandoned_runs(session, now=now()):
+            get_run_logger().warning("run %s is onderbroken (proces gestopt)", run_id)
+        claimant = start_run(session, as_of, started_by, now=now())
+        set_flow_run(session, claimant.run_id, str(flow_run.get_id() or "") or None)
+    return RunContext(workspace, register, claimant.run_id, claimant, as_of)
+
+
+def _end(run: RunContext, report: RunReport) -> None:
+    with run.workspace.ledger.transaction() as session:
+        release_all(session, run.claimant)
+        finish_run(session, run.run_id, report.state, report.outcomes(), now=now())
+
+
+def _run(run: RunContext, results: list[FileResult]) -> RunReport:
+    workspace = run.workspace
+    changed = workspace.sync_register(run.register)
+    problems = [problem.describe_nl(run.register.file) for problem in run.register.problems]
+    for problem in problems:
+        get_run_logger().info("contractregister: %s", problem)
+    tally = Tally()
+    with (
+        kept_alive(workspace.ledger, run.claimant),
+        workers(workspace.limits, workspace.vocabulary) as pool,
+    ):
+        rechecks = recheck_contracts(run, changed)
+        process_inbox(run, pool, tally, results)
+        feedback_problems = write_feedback(quote(run), quote(pool), return_state=False)
+    state = RunState.STOPPED if stop_requested() else RunState.COMPLETED
+    return RunReport(
+        run.as_of, run.run_id, state, results, problems, rechecks, tally.taken_by_others,
+        feedback_problems,
+    )  # fmt: skip
 
 
 @flow(name="sroi-ingest", persist_result=False, validate_parameters=True)
-def ingest_inbox(home: str, as_of: date) -> RunReport:
-    """Process every file in the inbox once; each ends in archive/ or quarantine/."""
-    logger = get_run_logger()
+def ingest_inbox(home: str, as_of: date, started_by: str = "sroi run") -> RunReport:
+    """Process the inbox: each file this run claims ends in archive/ or quarantine/. The files
+    are read on a process pool, or on the executor given with `flows.workers.use_executor`."""
     workspace = open_workspace(Home(Path(home)))
     try:
-        register = workspace.load_register()
-        changed = workspace.sync_register(register)
-        problems = [problem.describe_nl(register.file) for problem in register.problems]
-        for problem in problems:
-            logger.info("contractregister: %s", problem)
-        with workspace.ledger.transaction() as session:
-            run_id = start_run(session, as_of, str(flow_run.get_id() or ""))
-        run = RunContext(workspace, register, run_id)
-        rechecks = recheck_contracts(run, changed)
-        results = [_process_or_leave(run, file) for file in list_inbox(workspace.home.inbox)]
-        write_feedback(run, results, as_of)
-        with workspace.ledger.transaction() as session:
-            finish_run(session, run_id, len(results))
-        return RunReport(as_of, run_id, results, problems, rechecks)
+        run = _begin(workspace, as_of, started_by)
+        results: list[FileResult] = []
+        try:
+            report = _run(run, results)
+        except BaseException:
+            _end(run, RunReport(as_of, run.run_id, RunState.FAILED, results))
+            raise
+        _end(run, report)
+        publish_run_artifact(report)
+        return report
     finally:
         workspace.close()

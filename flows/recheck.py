@@ -13,6 +13,7 @@ from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session
 
 from domain.contracts import Contract
 from domain.errors import FileRejected
@@ -54,15 +55,14 @@ def _as_submitted(workspace_root: Path, record: FileRecord) -> Iterator[Path]:
 
 
 def _renewed(
-    checked: Sequence[CheckedLine], record: FileRecord, run: RunContext, contract_id: str
+    session: Session, checked: Sequence[CheckedLine], record: FileRecord, contract_id: str
 ) -> list[CheckedLine]:
     """The lines of this file that still count and are judged differently now."""
-    with run.workspace.ledger.reading() as session:
-        current = {
-            (version.source_sheet, version.source_row): version
-            for version in current_versions(session, contract_id)
-            if version.file_id == record.id
-        }
+    current = {
+        (version.source_sheet, version.source_row): version
+        for version in current_versions(session, contract_id)
+        if version.file_id == record.id
+    }
     renewed = []
     for line in checked:
         version = current.get((line.provenance.sheet, line.provenance.row))
@@ -81,24 +81,27 @@ def _recheck_file(run: RunContext, contract: Contract, record: FileRecord) -> in
             parsed = read_submission(path, workspace.limits, workspace.vocabulary)
         except FileRejected:
             return 0
-        with workspace.ledger.reading() as session:
-            checked = validate_submission(
-                parsed, contract, ruleset, LedgerEvidence(session), workspace.pseudonymizer
-            )
-    renewed = _renewed(checked.lines, record, run, contract.contract_id)
-    if renewed:
-        with workspace.ledger.transaction() as session:
-            valued = value_lines(replace(checked, lines=tuple(renewed)), ruleset)
-            store_lines(session, record.id, contract.contract_id, ruleset.id, valued)
-            record_event(
-                session,
-                now(),
-                RECHECK_ACTOR,
-                AuditAction.RECHECKED,
-                contract_id=contract.contract_id,
-                file_id=record.id,
-                lines=[line.line_id for line in renewed],
-            )
+    with workspace.ledger.exclusive() as session:
+        checked = validate_submission(
+            parsed, contract, ruleset, LedgerEvidence(session), workspace.pseudonymizer
+        )
+        renewed = _renewed(session, checked.lines, record, contract.contract_id)
+        if not renewed:
+            return 0
+        valued = value_lines(replace(checked, lines=tuple(renewed)), ruleset)
+        received = record.received_at or record.processed_at
+        store_lines(
+            session, record.id, contract.contract_id, ruleset.id, valued, received_at=received
+        )
+        record_event(
+            session,
+            now(),
+            RECHECK_ACTOR,
+            AuditAction.RECHECKED,
+            contract_id=contract.contract_id,
+            file_id=record.id,
+            lines=[line.line_id for line in renewed],
+        )
     return len(renewed)
 
 

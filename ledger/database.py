@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,12 +20,27 @@ MIGRATIONS = "ledger:migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver would start transactions lazily and only before writes; we begin them
+    # ourselves (_sqlite_begin) so that a writing transaction can take the lock up front.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets reports read while a run writes; the busy timeout waits out a second writer.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for an exclusive transaction: the write lock at once, so two
+    workers never both read the ledger and then write from what they read."""
+    exclusive = connection.get_execution_options().get(EXCLUSIVE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if exclusive else "BEGIN")
+
+
+EXCLUSIVE = "sroi_exclusive"
+_ADVISORY_LOCK = 81_421_7
+"""The PostgreSQL advisory lock an exclusive transaction holds (an arbitrary fixed number)."""
 
 
 def alembic_config(url: str) -> Config:
@@ -40,18 +55,17 @@ def migrate(engine: Engine) -> None:
     it, so foreign keys are checked after the migration, not during it."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+        raw = connection.connection.dbapi_connection
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
         with connection.begin():
             config = alembic_config(str(engine.url))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             if sqlite:
                 _check_foreign_keys(connection)
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _check_foreign_keys(connection: Connection) -> None:
@@ -67,8 +81,22 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed as a whole, or not at all."""
-        with self.sessions.begin() as session:
+        """One unit of work that writes: committed as a whole, or not at all. On SQLite it
+        holds the write lock from the start (a transaction that read first and then wants to
+        write could otherwise fail at once when another process wrote meanwhile)."""
+        with self.sessions() as session, session.begin():
+            if self.engine.dialect.name == "sqlite":
+                session.connection(execution_options={EXCLUSIVE: True})
+            yield session
+
+    @contextmanager
+    def exclusive(self) -> Iterator[Session]:
+        """A transaction that no other worker's exclusive transaction runs beside: checking a
+        file against the ledger and storing its lines happen as one step (the quick part of a
+        file; reading it happens before, in parallel)."""
+        with self.transaction() as session:
+            if self.engine.dialect.name != "sqlite":  # SQLite's write lock is exclusive already
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
             yield session
 
     @contextmanager
@@ -111,6 +139,7 @@ def open_ledger(url: str) -> Ledger:
     engine = _engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         migrate(engine)
     except OperationalError as error:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.schema import FileRecord, RunRecord
+from ledger.schema import FileRecord
 
 
 class FileStatus(StrEnum):
@@ -127,22 +127,3 @@ def file_counts(session: Session) -> dict[str, int]:
         "duplicates": counts.get(FileStatus.DUPLICATE, 0),
         "quarantined": counts.get(FileStatus.QUARANTINED, 0),
     }
-
-
-def start_run(session: Session, as_of: date, flow_run_id: str | None) -> int:
-    run = RunRecord(
-        started_at=datetime.now(UTC).replace(tzinfo=None),
-        as_of=as_of,
-        flow_run_id=flow_run_id,
-        files_seen=0,
-    )
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def finish_run(session: Session, run_id: int, files_seen: int) -> None:
-    run = session.get(RunRecord, run_id)
-    if run is not None:
-        run.finished_at = datetime.now(UTC).replace(tzinfo=None)
-        run.files_seen = files_seen

@@ -100,6 +100,18 @@ def _next_version_number(session: Session, line_id: int) -> int:
     return (highest or 0) + 1
 
 
+def _counts_last(session: Session, record: LineRecord, version: LineVersion) -> bool:
+    """Whether `version` is the line's newest evidence: received after (or with) the version
+    that counts now. Evidence received earlier but processed later (another worker, a file left
+    waiting) becomes history, so the order of processing never changes what counts."""
+    if record.current_version_id is None or record.current_version_id == version.id:
+        return True
+    current = session.get(LineVersion, record.current_version_id)
+    if current is None:
+        return True
+    return (version.received_at, version.version) >= (current.received_at, current.version)
+
+
 def store_lines(
     session: Session,
     file_id: int,
@@ -107,9 +119,11 @@ def store_lines(
     ruleset_id: str,
     valued: Sequence[ValuedLine],
     *,
+    received_at: datetime,
     from_pdf: bool = False,
 ) -> list[LineVersion]:
-    """Adds every line as a new line or a new version of the line it names (`line_id`)."""
+    """Adds every line as a new line or a new version of the line it names (`line_id`); the
+    version received last counts."""
     stored = []
     for item in valued:
         record = _line_for(session, item.line, contract_id)
@@ -117,10 +131,12 @@ def store_lines(
         version.line_id = record.id
         version.contract_id = record.contract_id
         version.version = _next_version_number(session, record.id)
+        version.received_at = received_at
         version.valuations = _valuations(item)
         session.add(version)
         session.flush()
-        make_current(record, version)
+        if _counts_last(session, record, version):
+            make_current(record, version)
         stored.append(version)
     return stored
 
@@ -226,6 +242,7 @@ def approve_line(session: Session, line_id: int, by: str) -> LineVersion:
         record.contract_id,
         version.ruleset_id,
         [ValuedLine(replace(approved, line_id=record.id), components(version))],
+        received_at=version.received_at,
         from_pdf=version.from_pdf,
     )
     stored.approved_at = now()

@@ -73,7 +73,7 @@ def _latest_standing(session: Session, line_id: int) -> LineVersion | None:
     query = (
         select(LineVersion)
         .where(LineVersion.line_id == line_id, LineVersion.retracted_at.is_(None))
-        .order_by(LineVersion.version.desc())
+        .order_by(LineVersion.received_at.desc(), LineVersion.version.desc())
         .limit(1)
     )
     return session.scalars(query).first()

@@ -59,6 +59,8 @@ class ContractRecord(Base):
 
 
 class RunRecord(Base):
+    """One processing run (`sroi run`, the nightly schedule, the inbox watch)."""
+
     __tablename__ = "runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +69,35 @@ class RunRecord(Base):
     as_of: Mapped[date]
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     files_seen: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    """running, completed, stopped (asked to stop; the rest stays in the inbox) or failed."""
+    started_by: Mapped[str] = mapped_column(Text, default="")
+    """Who or what started it: 'sroi run (user@host)', 'nightly schedule', 'inbox watch'."""
+    outcomes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Files per outcome: archived, duplicate, quarantined, skipped."""
+    host: Mapped[str | None] = mapped_column(Text)
+    pid: Mapped[int | None]
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed every few seconds while the run works: a running run without a recent heartbeat
+    (or whose process on its host is gone) was killed."""
+
+
+class Claim(Base):
+    """An inbox file a run is working on: several runs (on one machine or several) split the
+    inbox between them by claiming a file in the ledger before they start on it. A claim whose
+    run stopped sending heartbeats (or whose process is gone) is taken over."""
+
+    __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_file", "sha256", "inbox_path", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    inbox_path: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    host: Mapped[str] = mapped_column(Text)
+    pid: Mapped[int]
+    claimed_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class FileRecord(Base):
@@ -96,6 +127,8 @@ class FileRecord(Base):
     """Set by `sroi retract`: the file's lines no longer count; the original stays archived."""
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
     """For a quarantined file: the later file that was processed in its place (a retry)."""
+    feedback_at: Mapped[datetime | None]
+    """When the contractor's feedback workbook of this (archived) workbook was written."""
 
     versions: Mapped[list[LineVersion]] = relationship(back_populates="file")
     run: Mapped[RunRecord | None] = relationship()
@@ -163,6 +196,9 @@ class LineVersion(Base):
     approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     retracted_at: Mapped[datetime | None]
+    received_at: Mapped[datetime]
+    """When the evidence arrived (its file's time in the inbox): of a line's versions, the one
+    received last counts, whatever the order in which workers processed the files."""
 
     line: Mapped[LineRecord] = relationship(back_populates="versions")
     file: Mapped[FileRecord] = relationship(back_populates="versions")

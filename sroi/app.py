@@ -4,12 +4,15 @@ else is in flows/; `sroi.cli` only parses options and prints."""
 
 from __future__ import annotations
 
+import getpass
 import shutil
+import socket
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.errors import UserError
+from flows.filing import list_inbox
 from flows.home import Home
 from flows.settings import settings_example
 from flows.workspace import Workspace, check_ready_to_run, opened
@@ -61,16 +64,26 @@ def reset_demo_home(home: Home) -> None:
     shutil.rmtree(home.root)
 
 
-def run_inbox(home: Home, as_of: date, *, verbose: bool = False) -> RunReport:
-    """One Prefect flow run over the inbox. Every mistake in the home (no home, bad settings,
-    rulesets, register, an unreachable ledger, no inbox) is one clear error before Prefect
-    starts and would report it as a failed flow run with a traceback."""
+def waiting_files(home: Home) -> int:
+    """How many files wait in the inbox, after every check that can fail on a mistake in the
+    home (no home, bad settings, rulesets, register, an unreachable ledger, no inbox): one
+    clear error before Prefect starts and would report it as a failed flow run."""
     check_ready_to_run(home)
+    return len(list_inbox(home.inbox))
+
+
+def started_by_user() -> str:
+    """Who starts a run by hand, for `sroi runs`."""
+    return f"sroi run ({getpass.getuser()}@{socket.gethostname()})"
+
+
+def run_inbox(home: Home, as_of: date, *, started_by: str, verbose: bool = False) -> RunReport:
+    """One Prefect flow run over the inbox (after `waiting_files` checked the home)."""
     configure_prefect(home, verbose=verbose)
     from flows.ingest import ingest_inbox  # noqa: PLC0415 - Prefect must be configured first
 
     with local_prefect_api(home):
-        return ingest_inbox(home=str(home.root), as_of=as_of)
+        return ingest_inbox(home=str(home.root), as_of=as_of, started_by=started_by)
 
 
 def write_submission_template(

@@ -16,18 +16,24 @@ import click
 
 from domain.errors import SroiError
 from domain.periods import Quarter
+from flows.control import listening
+from flows.export import export_quarter
+from flows.history import recent
 from flows.home import Home
 from flows.inspection import inspect_file
 from flows.lines import approve, audit, contract_lines, retract
 from flows.quarter import summary, write_reports
 from sroi import app
 from sroi.output import (
+    describe_file,
     echo_audit,
     echo_inspection,
     echo_lines,
-    echo_run,
+    echo_run_end,
+    echo_runs,
     write_lines_csv,
 )
+from sroi.progress import RunProgress, stop_on_signals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -123,7 +129,19 @@ def init(demo: bool, home_dir: Path | None) -> None:
 def run(as_of: date | None, verbose: bool, home_dir: Path | None) -> None:
     """Process the inbox once (a Prefect flow run); one line per file."""
     home = Home.resolve(home_dir)
-    echo_run(app.run_inbox(home, as_of or date.today(), verbose=verbose))
+    _run_with_progress(home, as_of or date.today(), verbose=verbose)
+
+
+def _run_with_progress(home: Home, as_of: date, *, verbose: bool = False) -> None:
+    """A run that prints each file as it is done and stops cleanly on Ctrl-C or SIGTERM."""
+    waiting = app.waiting_files(home)
+    with (
+        RunProgress(waiting, describe_file) as progress,
+        listening(progress.file_done),
+        stop_on_signals(progress.say),
+    ):
+        report = app.run_inbox(home, as_of, started_by=app.started_by_user(), verbose=verbose)
+    echo_run_end(report, left_in_inbox=app.waiting_files(home))
 
 
 def _reported_quarter(quarter: Quarter | None) -> Quarter:
@@ -159,6 +177,27 @@ def summary_command(quarter: Quarter, as_json: bool, home_dir: Path | None) -> N
     """Print the quarter's summary as JSON on stdout."""
     document = summary(Home.resolve(home_dir), quarter)
     click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
+
+
+@cli.command("export", short_help="Every evidence line of a quarter as an Excel workbook.")
+@click.option(
+    "--quarter", type=QUARTER, default=None, help="e.g. 2025Q3; default: the last completed one."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the .xlsx.",
+)
+@home_option
+def export_command(quarter: Quarter | None, output: Path, home_dir: Path | None) -> None:
+    """Every evidence line of the quarter (contract, municipality share, block, category, value
+    in the quarter and to date, status, reason, source) and a sheet per summary level, for
+    analysts. No BSN, no names; a text cell never starts a formula."""
+    chosen = _reported_quarter(quarter)
+    done = export_quarter(Home.resolve(home_dir), chosen, output, date.today())
+    click.echo(f"{done.lines} lines of {chosen} ({done.contracts} contracts) in {done.path}")
 
 
 @cli.command(short_help="List a contract's lines: status, reasons, value, source.")
@@ -222,6 +261,19 @@ def audit_command(contract_id: str | None, since: date | None, home_dir: Path | 
     echo_audit(audit(Home.resolve(home_dir), contract_id, start))
 
 
+@cli.command("runs", short_help="Recent runs: when, state, files per outcome, started by.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, help="How many (newest first).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@home_option
+def runs_command(limit: int, as_json: bool, home_dir: Path | None) -> None:
+    """The recent runs, newest first; times in UTC."""
+    rows = recent(Home.resolve(home_dir), limit)
+    if as_json:
+        click.echo(json.dumps([row.document() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        echo_runs(rows)
+
+
 @cli.command(short_help="Blank submission workbook for a contractor.")
 @click.option("--contract", "contract_id", default=None, help="Fill in this contract's number.")
 @click.option("--ruleset", "ruleset_ref", default=None, help="Ruleset id or family, e.g. twente.")
@@ -276,7 +328,7 @@ def demo(home_dir: Path | None) -> None:
     app.reset_demo_home(home)
     written = app.init_demo_home(home)
     click.echo(f"demo home: {home.root} ({len(written)} files in the inbox)")
-    echo_run(app.run_inbox(home, DEMO_AS_OF))
+    _run_with_progress(home, DEMO_AS_OF)
     reports = write_reports(home, DEMO_QUARTER, DEMO_AS_OF)
     folder = home.reports / str(DEMO_QUARTER)
     click.echo(f"{len(reports)} report files in {folder}")

@@ -13,9 +13,11 @@ import click
 
 from domain.dutch import date_nl, euro
 from domain.periods import Quarter
+from flows.history import RunRow
 from flows.lines import LineRow
 from ledger.audit import AuditEntry
 from ledger.files import FileStatus
+from ledger.runs import RunState
 
 if TYPE_CHECKING:
     from flows.ingest import RunReport
@@ -33,21 +35,63 @@ def _file_detail(result: Any) -> str:
     return result.reason or ""
 
 
-def echo_run(report: RunReport) -> None:
-    """One line per file; the file id is what `sroi retract` takes."""
+def describe_file(result: Any) -> str:
+    """A file's line; the file id is what `sroi retract` takes."""
+    status = result.status.value if result.status is not None else "skipped"
+    number = f"  (file {result.file_id})" if result.file_id is not None else ""
+    return f"{status:<12} {result.inbox_path}  {_file_detail(result)}{number}"
+
+
+def echo_run_end(report: RunReport, *, left_in_inbox: int) -> None:
+    """After the file lines: register changes and problems, feedback problems, and one line
+    on the whole run."""
     for recheck in report.rechecks:
         click.echo(
             f"register changed for {recheck.contract_id}: {recheck.lines} lines checked again "
             f"({recheck.files} files), {recheck.changed} changed"
         )
-    for result in report.files:
-        status = result.status.value if result.status is not None else "skipped"
-        number = f"  (file {result.file_id})" if result.file_id is not None else ""
-        click.echo(f"{status:<12} {result.inbox_path}  {_file_detail(result)}{number}")
     for problem in report.register_problems:
         click.echo(f"warning: contract register: {problem}", err=True)
+    for problem in report.feedback_problems:
+        click.echo(f"warning: feedback workbook not written: {problem}", err=True)
+    click.echo(_run_line(report, left_in_inbox))
+
+
+def _run_line(report: RunReport, left_in_inbox: int) -> str:
+    done = [result for result in report.files if result.status is not None]
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in report.outcomes().items())
+    if report.state is RunState.STOPPED:
+        return (
+            f"stopped (run {report.run_id}): {len(done)} files finished; "
+            f"{left_in_inbox} stay in the inbox for the next run"
+        )
+    if not report.files and report.taken_by_others:
+        return (
+            f"nothing to claim: the {report.taken_by_others} files in the inbox are being "
+            "processed by another run"
+        )
     if not report.files:
-        click.echo("nothing in the inbox")
+        return "nothing in the inbox"
+    others = (
+        f"; {report.taken_by_others} files processed by another run"
+        if report.taken_by_others
+        else ""
+    )
+    return f"run {report.run_id}: {counts}{others}"
+
+
+def echo_runs(rows: Sequence[RunRow]) -> None:
+    if not rows:
+        click.echo("no runs yet")
+        return
+    click.echo(f"{'run':>5}  {'started (UTC)':<19}  {'ended':<8}  {'state':<11}  files  started by")
+    for row in rows:
+        ended = f"{row.finished_at:%H:%M:%S}" if row.finished_at else "-"
+        files = ", ".join(f"{count} {outcome}" for outcome, count in row.outcomes.items())
+        click.echo(
+            f"{row.run_id:>5}  {row.started_at:%Y-%m-%d %H:%M:%S}  {ended:<8}  "
+            f"{row.state.value:<11}  {files or 'none'}  {row.started_by}"
+        )
 
 
 _LINE_HEADINGS = ("line", "status", "block", "subject", "quarter", "to date", "source")

@@ -9,6 +9,7 @@ PREFECT_API_URL at a real server for several machines.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +63,21 @@ def _output_to(log_path: Path) -> Iterator[None]:
 
 
 @contextmanager
+def _interrupts_blocked() -> Iterator[None]:
+    """SIGINT blocked meanwhile, and so for a child started meanwhile for its whole life: a
+    Ctrl-C in the terminal reaches the whole process group, and the server must keep serving
+    while the run finishes the file at hand (it is stopped with SIGTERM afterwards)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
 def local_prefect_api(home: Home) -> Iterator[None]:
     """Prefect's temporary local server for one command, its output in
     <home>/.prefect/server.log instead of on the coordinator's console (at shutdown its services
@@ -73,7 +89,7 @@ def local_prefect_api(home: Home) -> Iterator[None]:
         yield
         return
     server = SubprocessASGIServer()
-    with _output_to(home.prefect_home / "server.log"):
+    with _output_to(home.prefect_home / "server.log"), _interrupts_blocked():
         server.start()
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):

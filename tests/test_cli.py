@@ -57,7 +57,8 @@ def test_run_prints_one_line_per_file_and_nothing_alarming(
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "quarantined  nog-een.xlsx  het bestand is geen geldig Excel-bestand, al heet het .xlsx"
-        "  (file 3)"
+        "  (file 3)",
+        "run 2: 1 quarantined",
     ]
     assert "Traceback" not in result.stderr
     assert "database is locked" not in result.stderr
@@ -336,6 +337,7 @@ def test_a_normal_run_in_local_mode_prints_a_clean_log(tmp_path: Path) -> None:
     assert result.stdout == (
         "archived     TW-2025-001/q2.xlsx  TW-2025-001: 1 accepted, 0 rejected, 0 pending"
         "  (file 1)\n"
+        "run 1: 1 archived\n"
     )
     assert (home / ".prefect" / "prefect.db").is_file()
     assert (home / ".prefect" / "server.log").is_file()

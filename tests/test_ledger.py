@@ -58,6 +58,7 @@ def test_migrations_create_every_table_on_a_fresh_database(tmp_path: Path) -> No
         "line_versions",
         "valuations",
         "audit_events",
+        "claims",
     }
     assert schema_differences(ledger) == []
     ledger.close()

@@ -1,0 +1,180 @@
+"""The parallel part of a run: reading inbox files and writing feedback workbooks, on every
+core. Any `concurrent.futures` executor does it: a process pool by default (one process per
+core); an operator with a Dask cluster can pass `distributed.Client.get_executor()` instead.
+The flows only submit jobs and collect results, in order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from domain.errors import FileRejected
+from parsers import Parsed, read_submission
+from parsers.limits import ReadLimits
+from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
+from rulesets.vocabulary import Vocabulary
+
+T = TypeVar("T")
+_INLINE_UP_TO = 3
+"""A run with this few files reads them in its own process: starting workers costs more."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file the parsers refused, with the Dutch reason (exceptions do not travel well
+    between processes)."""
+
+    reason_nl: str
+
+
+@dataclass(frozen=True)
+class Defect:
+    """A parser failed in a way it should not (a defect in our code): the file is quarantined
+    with a general reason, the traceback goes to the operator's log."""
+
+    kind: str
+    traceback: str
+
+
+ReadResult = Parsed | Unreadable | Defect
+
+
+@dataclass(frozen=True)
+class FeedbackJob:
+    file_id: int
+    original: Path
+    destination: Path
+    headers: tuple[HeaderRow, ...]
+    lines: tuple[FeedbackLine, ...]
+    summary: FeedbackSummary
+
+
+@dataclass(frozen=True)
+class FeedbackDone:
+    file_id: int
+    destination: Path
+    problem: str | None = None
+
+
+_READING: tuple[ReadLimits, Vocabulary] | None = None
+
+
+def _remember(limits: ReadLimits, vocabulary: Vocabulary) -> None:
+    """Runs once in every worker process: what every file is read with. A Ctrl-C in the
+    terminal is for the run (it stops after the file at hand), not for its workers."""
+    global _READING  # noqa: PLW0603 - one value per worker process, set when it starts
+    _READING = (limits, vocabulary)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def read_file(path: Path, context: tuple[ReadLimits, Vocabulary] | None = None) -> ReadResult:
+    """The parse stage for one file, in a worker."""
+    limits, vocabulary = context or _READING or (ReadLimits(), None)
+    try:
+        return read_submission(path, limits, vocabulary)
+    except FileRejected as rejected:
+        return Unreadable(rejected.reason_nl)
+    except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
+        return Defect(type(defect).__name__, traceback.format_exc())
+
+
+def write_feedback(job: FeedbackJob, limits: ReadLimits | None = None) -> FeedbackDone:
+    """One feedback workbook, in a worker; a problem is reported, not raised (the ledger is
+    complete already and one unwritable copy must not stop the others)."""
+    reading = limits or (_READING[0] if _READING else ReadLimits())
+    try:
+        write_feedback_workbook(
+            job.original, job.destination, job.headers, job.lines, job.summary, limits=reading
+        )
+    except (OSError, ValueError, FileRejected) as problem:
+        return FeedbackDone(job.file_id, job.destination, f"{job.original.name}: {problem}")
+    return FeedbackDone(job.file_id, job.destination)
+
+
+class Workers:
+    """Submits jobs to an executor, or runs them inline when there are few."""
+
+    def __init__(
+        self,
+        executor: Executor | None,
+        context: tuple[ReadLimits, Vocabulary],
+        *,
+        initialised: bool = False,
+    ) -> None:
+        self._executor = executor
+        self._context = context
+        self._initialised = initialised
+        """Whether the executor's processes already hold the context (our own pool)."""
+
+    def read(self, paths: Sequence[Path]) -> Iterator[ReadResult]:
+        """Every file read, in the order given (the reading happens all at once)."""
+        return self._map(read_file, paths)
+
+    def feedback(self, jobs: Sequence[FeedbackJob]) -> Iterator[FeedbackDone]:
+        return self._map(write_feedback, jobs)
+
+    def _map(self, function: Callable[..., T], items: Sequence[Any]) -> Iterator[T]:
+        context = self._context if function is read_file else self._context[0]
+        if self._executor is None or len(items) <= _INLINE_UP_TO:
+            return (function(item, context) for item in items)
+        futures: list[Future[T]] = [
+            self._executor.submit(function, item)
+            if self._initialised
+            else self._executor.submit(function, item, context)
+            for item in items
+        ]
+        return (future.result() for future in futures)
+
+
+def _process_pool(context: tuple[ReadLimits, Vocabulary]) -> ProcessPoolExecutor:
+    """One process per core. Forked where the platform allows: the workers start at once with
+    everything imported (the parse stage neither starts threads nor holds locks across)."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_remember,
+        initargs=context,
+    )
+
+
+_EXECUTOR: ContextVar[Executor | None] = ContextVar("sroi_executor", default=None)
+
+
+@contextmanager
+def use_executor(executor: Executor) -> Iterator[None]:
+    """Runs started meanwhile (in this thread) read and write on `executor`, e.g. a Dask
+    cluster's `Client.get_executor()`, instead of a process pool of their own."""
+    token = _EXECUTOR.set(executor)
+    try:
+        yield
+    finally:
+        _EXECUTOR.reset(token)
+
+
+@contextmanager
+def workers(limits: ReadLimits, vocabulary: Vocabulary) -> Iterator[Workers]:
+    """The run's workers: the executor of `use_executor` (kept open: it is the caller's), else
+    a process pool for the run, shut down afterwards."""
+    context = (limits, vocabulary)
+    executor = _EXECUTOR.get()
+    if executor is not None:
+        yield Workers(executor, context)
+        return
+    if (os.cpu_count() or 1) < 2:
+        yield Workers(None, context)
+        return
+    pool = _process_pool(context)
+    try:
+        yield Workers(pool, context, initialised=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
