@@ -24,6 +24,7 @@ from prefect.utilities.annotations import quote
 
 from flows.claiming import Tally, claim, kept_alive, release_claims
 from flows.control import announce, stop_requested
+from flows.crash_points import CrashPoint, crash_point
 from flows.feedback import mark_feedback_written, pending_feedback
 from flows.filing import InboxFile, list_inbox
 from flows.home import Home
@@ -87,6 +88,7 @@ def store_files(
             result, done = store_one(session, run, claimed, parsed)
             results.append(result)
             after.absorb(done)
+    crash_point(CrashPoint.STORED)
     after.finish(run.workspace.home.root)
     return results
 
@@ -104,7 +106,9 @@ def _store_chunk(run: RunContext, chunk: _Chunk) -> list[FileResult]:
 
 def _start_chunk(run: RunContext, pool: Workers, files: list[InboxFile], tally: Tally) -> _Chunk:
     claimed = claim(run, files, tally)
-    return _Chunk(claimed, pool.read([item.file.path for item in claimed]))
+    chunk = _Chunk(claimed, pool.read([item.file.path for item in claimed]))
+    crash_point(CrashPoint.READING)
+    return chunk
 
 
 def process_inbox(run: RunContext, pool: Workers, tally: Tally, results: list[FileResult]) -> None:
@@ -130,7 +134,10 @@ def write_feedback(run: RunContext, pool: Workers) -> list[str]:
     """Annotated copies of the archived workbooks for the contractors, written by the workers;
     returns what could not be written (the ledger is complete without them)."""
     jobs = pending_feedback(run.workspace, run.register, run.claimant.run_id, run.as_of)
-    done = list(pool.feedback(jobs))
+    done = []
+    for result in pool.feedback(jobs):
+        done.append(result)
+        crash_point(CrashPoint.FEEDBACK)
     mark_feedback_written(run.workspace.ledger, done, now())
     problems = [result.problem for result in done if result.problem is not None]
     for problem in problems:

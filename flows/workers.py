@@ -8,6 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -68,12 +70,25 @@ class FeedbackDone:
 _READING: tuple[ReadLimits, Vocabulary] | None = None
 
 
-def _remember(limits: ReadLimits, vocabulary: Vocabulary) -> None:
+def _exit_with(parent: int) -> None:
+    """Ends this worker when the run that started it is gone (killed: it cannot say so)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sroi-parent-watch", daemon=True).start()
+
+
+def _start_worker(limits: ReadLimits, vocabulary: Vocabulary, parent: int) -> None:
     """Runs once in every worker process: what every file is read with. A Ctrl-C in the
-    terminal is for the run (it stops after the file at hand), not for its workers."""
+    terminal is for the run (it stops after the file at hand), not for its workers; a worker
+    whose run was killed ends too."""
     global _READING  # noqa: PLW0603 - one value per worker process, set when it starts
     _READING = (limits, vocabulary)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(parent)
 
 
 def read_file(path: Path, context: tuple[ReadLimits, Vocabulary] | None = None) -> ReadResult:
@@ -142,8 +157,8 @@ def _process_pool(context: tuple[ReadLimits, Vocabulary]) -> ProcessPoolExecutor
     return ProcessPoolExecutor(
         max_workers=os.cpu_count() or 1,
         mp_context=multiprocessing.get_context(method),
-        initializer=_remember,
-        initargs=context,
+        initializer=_start_worker,
+        initargs=(*context, os.getpid()),
     )
 
 

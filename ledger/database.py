@@ -24,9 +24,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # ourselves (_sqlite_begin) so that a writing transaction can take the lock up front.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    # WAL lets reports read while a run writes; the busy timeout waits out a second writer.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # The busy timeout waits out another writer (first: switching to WAL takes a lock too);
+    # WAL lets reports read while a run writes.
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -50,15 +51,24 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+_MIGRATION_LOCK = 81_421_8
+"""The PostgreSQL advisory lock a migration holds: runs that start together migrate in turn."""
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent). SQLite rebuilds a table to alter
-    it, so foreign keys are checked after the migration, not during it."""
+    """Bring the schema to the newest revision (idempotent; several processes starting at once
+    migrate one after the other). SQLite rebuilds a table to alter it, so foreign keys are
+    checked after the migration, not during it."""
     sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**{EXCLUSIVE: True}) as connection:
         raw = connection.connection.dbapi_connection
         if sqlite and raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
         with connection.begin():
+            if not sqlite:
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                )
             config = alembic_config(str(engine.url))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

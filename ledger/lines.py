@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import UnknownLine
-from ledger.schema import LineRecord, LineVersion, ValuationRecord
+from ledger.schema import FileRecord, LineRecord, LineVersion, ValuationRecord
 from ledger.serialize import facts_from_json, facts_to_json
 from parsers.grid import Provenance
 from validators.approval import approve
@@ -100,8 +100,16 @@ def _next_version_number(session: Session, line_id: int) -> int:
     return (highest or 0) + 1
 
 
+def arrival_order(session: Session, version: LineVersion) -> tuple[datetime, str, int]:
+    """When a version's evidence arrived: its file's time in the inbox, then (for files that
+    arrived at the same moment, or on a share with coarse times) its place in the inbox, then
+    the version number (a re-check of the same file is newer than its first judgement)."""
+    file = session.get(FileRecord, version.file_id)
+    return (version.received_at, file.inbox_path if file else "", version.version)
+
+
 def _counts_last(session: Session, record: LineRecord, version: LineVersion) -> bool:
-    """Whether `version` is the line's newest evidence: received after (or with) the version
+    """Whether `version` is the line's newest evidence: it arrived after (or is) the version
     that counts now. Evidence received earlier but processed later (another worker, a file left
     waiting) becomes history, so the order of processing never changes what counts."""
     if record.current_version_id is None or record.current_version_id == version.id:
@@ -109,7 +117,7 @@ def _counts_last(session: Session, record: LineRecord, version: LineVersion) -> 
     current = session.get(LineVersion, record.current_version_id)
     if current is None:
         return True
-    return (version.received_at, version.version) >= (current.received_at, current.version)
+    return arrival_order(session, version) >= arrival_order(session, current)
 
 
 def store_lines(

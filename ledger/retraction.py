@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from domain.errors import UnknownFile, UserError
 from ledger.audit import AuditAction, record_event
 from ledger.files import FileStatus
-from ledger.lines import make_current, now
+from ledger.lines import arrival_order, make_current, now
 from ledger.schema import FileRecord, LineRecord, LineVersion
 
 
@@ -70,10 +70,9 @@ def retract_file(session: Session, file_id: int, by: str, reason: str) -> Retrac
 
 
 def _latest_standing(session: Session, line_id: int) -> LineVersion | None:
-    query = (
-        select(LineVersion)
-        .where(LineVersion.line_id == line_id, LineVersion.retracted_at.is_(None))
-        .order_by(LineVersion.received_at.desc(), LineVersion.version.desc())
-        .limit(1)
+    """Of the versions not retracted, the one that arrived last."""
+    query = select(LineVersion).where(
+        LineVersion.line_id == line_id, LineVersion.retracted_at.is_(None)
     )
-    return session.scalars(query).first()
+    standing = list(session.scalars(query))
+    return max(standing, key=lambda version: arrival_order(session, version), default=None)
