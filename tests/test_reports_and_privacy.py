@@ -66,6 +66,7 @@ def test_reports_per_contract_municipality_and_region(reported_home: Home) -> No
         "gemeenten/Hof van Twente.pdf",
         "regio.html",
         "regio.pdf",
+        "index.html",
     }
     assert {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} == expected
 
