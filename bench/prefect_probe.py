@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from flows.home import Home
-from sroi.prefect_local import configure_prefect, local_prefect_api
+from sroi.prefect_local import local_prefect
 
 
 def main() -> None:
@@ -23,20 +23,21 @@ def main() -> None:
     options.add_argument("--tasks", type=int, default=0)
     arguments = options.parse_args()
     home = Home(arguments.home.resolve())
-    configure_prefect(home)
-    # Imported after configure_prefect: Prefect reads its settings at import.
-    from prefect import flow, task  # noqa: PLC0415
-    from prefect.cache_policies import NO_CACHE  # noqa: PLC0415
+    with local_prefect(home) as server:
+        # Imported after the server is configured: Prefect reads its settings at import.
+        from prefect import flow, task  # noqa: PLC0415
+        from prefect.cache_policies import NO_CACHE  # noqa: PLC0415
 
-    @task(cache_policy=NO_CACHE)
-    def nothing(index: int) -> int:
-        return index
+        @task(cache_policy=NO_CACHE)
+        def nothing(index: int) -> int:
+            return index
 
-    @flow(name="bench-prefect-probe", persist_result=False)
-    def probe(tasks: int) -> int:
-        return sum(nothing(index) for index in range(tasks))
+        @flow(name="bench-prefect-probe", persist_result=False)
+        def probe(tasks: int) -> int:
+            return sum(nothing(index) for index in range(tasks))
 
-    with local_prefect_api(home):
+        if server is not None:
+            server.wait_until_ready()
         probe(arguments.tasks)
     print(f"one flow run with {arguments.tasks} task runs")
 

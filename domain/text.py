@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LEGAL_FORMS: dict[str, str | None] = {"B.V.": "BV", "N.V.": "NV", "V.O.F.": "VOF", "C.V.": None}
 """Dutch legal forms that end a company name ('Werkbedrijf B.V.' and 'Werkbedrijf' are one
@@ -24,12 +25,15 @@ def plain(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+@lru_cache(maxsize=16384)
 def match_key(text: str) -> str:
     """Key under which labels and names are compared: case, accents, spaces, dots, hyphens and
-    underscores do not count ('WW > 1 jaar' = 'ww>1jaar')."""
+    underscores do not count ('WW > 1 jaar' = 'ww>1jaar'). Remembered: the same labels and
+    headings are compared for every row."""
     return _SEPARATORS.sub("", plain(text))
 
 
+@lru_cache(maxsize=16384)
 def header_key(text: str) -> str:
     """A column heading's key: as `match_key`, and neither do a unit in parentheses, colons and
     asterisks ('Bedrag excl. BTW (€):' = 'bedragexclbtw', 'Naam*' = 'naam')."""

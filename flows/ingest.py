@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from domain.storage import make_durable
 from flows.claiming import Tally, claim, kept_alive, release_claims
 from flows.control import announce, stop_requested
 from flows.crash_points import CrashPoint, crash_point
@@ -138,6 +139,7 @@ def write_feedback(run: RunContext, pool: Workers) -> list[str]:
     for result in pool.feedback(jobs):
         done.append(result)
         crash_point(CrashPoint.FEEDBACK)
+    make_durable(result.destination for result in done if result.problem is None)
     mark_feedback_written(run.workspace.ledger, done, now())
     problems = [result.problem for result in done if result.problem is not None]
     for problem in problems:

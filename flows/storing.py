@@ -28,7 +28,7 @@ from flows.filing import (
     sha256_of,
     write_reason,
 )
-from flows.workers import Defect, ReadResult, Unreadable
+from flows.workers import Defect, Read, ReadResult, Unreadable
 from flows.workspace import Workspace
 from ledger.evidence import LedgerEvidence
 from ledger.files import (
@@ -226,16 +226,18 @@ class _Storing:
             file_id=record.id,
         )
 
-    def archive(self, contract: Contract, parsed: Parsed) -> FileResult:
+    def archive(self, contract: Contract, read: Read) -> FileResult:
         """Check the lines against the ledger, value them, store them with the file."""
         workspace = self.workspace
         ruleset = workspace.catalog.resolve(contract.ruleset_id, contract.award_date)
+        parsed = read.parsed
         checked = validate_submission(
             parsed,
             contract,
             ruleset,
             LedgerEvidence(self.session),
             workspace.pseudonymizer,
+            readings=read.readings,
         )
         destination = self.place(workspace.home.archive / contract.contract_id)
         record = self.record(
@@ -303,7 +305,7 @@ def _handled_before(session: Session, claimed: ClaimedFile, root: Path) -> FileR
     return record
 
 
-def _outcome(storing: _Storing, parsed: ReadResult) -> FileResult:
+def _outcome(storing: _Storing, read: ReadResult) -> FileResult:
     root = storing.workspace.home.root
     earlier = _handled_before(storing.session, storing.claimed, root)
     if earlier is not None:
@@ -314,12 +316,12 @@ def _outcome(storing: _Storing, parsed: ReadResult) -> FileResult:
             storing.file.relative, status, earlier.contract_id, earlier.stored_path, reason,
             file_id=earlier.id,
         )  # fmt: skip
-    if isinstance(parsed, Unreadable):
-        return storing.quarantine(parsed.reason_nl)
-    if isinstance(parsed, Defect):
-        get_run_logger().error("interne fout bij %s:\n%s", storing.file.relative, parsed.traceback)
-        return storing.quarantine(_defect_reason(parsed.kind))
-    named = parsed.contract_ref if isinstance(parsed, ParsedWorkbook) else None
+    if isinstance(read, Unreadable):
+        return storing.quarantine(read.reason_nl)
+    if isinstance(read, Defect):
+        get_run_logger().error("interne fout bij %s:\n%s", storing.file.relative, read.traceback)
+        return storing.quarantine(_defect_reason(read.kind))
+    named = read.parsed.contract_ref if isinstance(read.parsed, ParsedWorkbook) else None
     file = storing.file
     try:
         contract = assign_contract(file.folder_contract, file.name, named, storing.run.register)
@@ -328,7 +330,7 @@ def _outcome(storing: _Storing, parsed: ReadResult) -> FileResult:
     same = archived_copy(storing.session, storing.claimed.sha256, contract.contract_id)
     if same is not None:
         return storing.put_aside(contract.contract_id, same.id)
-    return storing.archive(contract, parsed)
+    return storing.archive(contract, read)
 
 
 def _defect_reason(kind: str) -> str:
@@ -339,7 +341,7 @@ def _defect_reason(kind: str) -> str:
 
 
 def store_one(
-    session: Session, run: RunContext, claimed: ClaimedFile, parsed: ReadResult
+    session: Session, run: RunContext, claimed: ClaimedFile, read: ReadResult
 ) -> tuple[FileResult, AfterCommit]:
     """One file's outcome in its own savepoint. A file that cannot be read or written stays in
     the inbox; a defect in our code quarantines the file (the traceback goes to the log for the
@@ -349,7 +351,7 @@ def store_one(
     storing = _Storing(session, run, claimed)
     try:
         with session.begin_nested():
-            return _outcome(storing, parsed), storing.after
+            return _outcome(storing, read), storing.after
     except OSError as error:
         if not claimed.file.path.exists():
             return FileResult.vanished(claimed.file), AfterCommit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 import traceback
@@ -15,19 +16,26 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
 from domain.errors import FileRejected
 from parsers import Parsed, read_submission
+from parsers.grid import RawTable
 from parsers.limits import ReadLimits
+from parsers.submission import ParsedWorkbook
 from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
 from rulesets.vocabulary import Vocabulary
+from validators.rows import TableReadings, read_tables
 
 T = TypeVar("T")
-_INLINE_UP_TO = 3
-"""A run with this few files reads them in its own process: starting workers costs more."""
+_INLINE_UP_TO = 1
+"""A run with this few jobs does them in its own process: handing them over costs more."""
+_MEMORY_FOLDER = "/dev/shm"  # noqa: S108 - a worker's own short-lived files, in memory
+FILES_PER_JOB = 8
+"""Files a worker reads in one go: their rows are checked in one pandera call per kind."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,16 @@ class Defect:
     traceback: str
 
 
-ReadResult = Parsed | Unreadable | Defect
+@dataclass(frozen=True)
+class Read:
+    """A file the parsers read, with the rows of each of its tables read (validators.rows);
+    an invoice has no tables."""
+
+    parsed: Parsed
+    readings: tuple[TableReadings, ...] = ()
+
+
+ReadResult = Read | Unreadable | Defect
 
 
 @dataclass(frozen=True)
@@ -88,18 +105,55 @@ def _start_worker(limits: ReadLimits, vocabulary: Vocabulary, parent: int) -> No
     global _READING  # noqa: PLW0603 - one value per worker process, set when it starts
     _READING = (limits, vocabulary)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if Path(_MEMORY_FOLDER).is_dir() and os.access(_MEMORY_FOLDER, os.W_OK):
+        # openpyxl writes each sheet to a temporary file before zipping it
+        tempfile.tempdir = _MEMORY_FOLDER
     _exit_with(parent)
 
 
-def read_file(path: Path, context: tuple[ReadLimits, Vocabulary] | None = None) -> ReadResult:
-    """The parse stage for one file, in a worker."""
-    limits, vocabulary = context or _READING or (ReadLimits(), None)
+def _parse(path: Path, limits: ReadLimits, vocabulary: Vocabulary | None) -> ReadResult:
     try:
-        return read_submission(path, limits, vocabulary)
+        return Read(read_submission(path, limits, vocabulary))
     except FileRejected as rejected:
         return Unreadable(rejected.reason_nl)
     except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
         return Defect(type(defect).__name__, traceback.format_exc())
+
+
+def _tables(result: ReadResult) -> list[RawTable]:
+    if isinstance(result, Read) and isinstance(result.parsed, ParsedWorkbook):
+        return list(result.parsed.tables)
+    return []
+
+
+def _with_rows(results: list[ReadResult]) -> list[ReadResult]:
+    """The rows of all workbooks read together (one pandera call per table kind)."""
+    readings = iter(read_tables([table for result in results for table in _tables(result)]))
+    return [
+        replace(result, readings=tuple(islice(readings, len(_tables(result)))))
+        if isinstance(result, Read)
+        else result
+        for result in results
+    ]
+
+
+def _with_rows_alone(result: ReadResult) -> ReadResult:
+    try:
+        return _with_rows([result])[0]
+    except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
+        return Defect(type(defect).__name__, traceback.format_exc())
+
+
+def read_files(
+    paths: Sequence[Path], context: tuple[ReadLimits, Vocabulary] | None = None
+) -> list[ReadResult]:
+    """The parse stage for a few files, in a worker, and the rows of their tables read."""
+    limits, vocabulary = context or _READING or (ReadLimits(), None)
+    results = [_parse(path, limits, vocabulary) for path in paths]
+    try:
+        return _with_rows(results)
+    except Exception:  # noqa: BLE001 - find the file it belongs to
+        return [_with_rows_alone(result) for result in results]
 
 
 def write_feedback(job: FeedbackJob, limits: ReadLimits | None = None) -> FeedbackDone:
@@ -108,7 +162,13 @@ def write_feedback(job: FeedbackJob, limits: ReadLimits | None = None) -> Feedba
     reading = limits or (_READING[0] if _READING else ReadLimits())
     try:
         write_feedback_workbook(
-            job.original, job.destination, job.headers, job.lines, job.summary, limits=reading
+            job.original,
+            job.destination,
+            job.headers,
+            job.lines,
+            job.summary,
+            limits=reading,
+            durable=False,  # made durable together afterwards (flows.ingest.write_feedback)
         )
     except (OSError, ValueError, FileRejected) as problem:
         return FeedbackDone(job.file_id, job.destination, f"{job.original.name}: {problem}")
@@ -131,14 +191,19 @@ class Workers:
         """Whether the executor's processes already hold the context (our own pool)."""
 
     def read(self, paths: Sequence[Path]) -> Iterator[ReadResult]:
-        """Every file read, in the order given (the reading happens all at once)."""
-        return self._map(read_file, paths)
+        """Every file read, in the order given; the files go to the workers a few at a time
+        (the reading starts at once)."""
+        jobs = [
+            list(paths[start : start + FILES_PER_JOB])
+            for start in range(0, len(paths), FILES_PER_JOB)
+        ]
+        return (result for done in self._map(read_files, jobs) for result in done)
 
     def feedback(self, jobs: Sequence[FeedbackJob]) -> Iterator[FeedbackDone]:
         return self._map(write_feedback, jobs)
 
     def _map(self, function: Callable[..., T], items: Sequence[Any]) -> Iterator[T]:
-        context = self._context if function is read_file else self._context[0]
+        context = self._context if function is read_files else self._context[0]
         if self._executor is None or len(items) <= _INLINE_UP_TO:
             return (function(item, context) for item in items)
         futures: list[Future[T]] = [

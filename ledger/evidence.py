@@ -1,10 +1,14 @@
-"""The validators' questions about the ledger (validators.known.EvidenceLookup), answered with
-indexed queries for the lines at hand, so checking a file costs the same however large the
-ledger has grown."""
+"""The validators' questions about the ledger (validators.known.EvidenceLookup), answered for
+one file: the current lines of the file's contract are indexed with two queries the first time
+they are asked about, so checking a file costs the same however large the ledger has grown and
+however many rows the file has. (Used inside the transaction that stores the file: the index
+cannot go stale while the file is checked.)"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,39 +22,46 @@ from validators.lines import LineKind, LineStatus
 _COUNTED = (LineStatus.ACCEPTED.value, LineStatus.PENDING.value)
 
 
+@dataclass
+class _ContractIndex:
+    """A contract's current lines by what rows are recognised by, in line order."""
+
+    by_identity: dict[str, int] = field(default_factory=dict)
+    by_key: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    purchase_by_number: dict[str, int] = field(default_factory=dict)
+    current: dict[int, int] = field(default_factory=dict)
+    """line id -> its current version's id"""
+    fingerprints: dict[int, set[tuple[int, str]]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+    """line id -> (version id, fingerprint) of its versions that were not retracted"""
+
+
 class LedgerEvidence:
     """Current lines, looked up in one open session (one per file being checked)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._keys: dict[tuple[str, LineKind], dict[str, list[int]]] = {}
+        self._contracts: dict[str, _ContractIndex] = {}
+        self._known: dict[int, KnownLine] = {}
 
     def same_line(self, contract_id: str, identity: str | None) -> KnownLine | None:
         if identity is None:
             return None
-        query = (
-            select(LineRecord)
-            .where(
-                LineRecord.contract_id == contract_id,
-                LineRecord.identity == identity,
-                LineRecord.current_version_id.is_not(None),
-            )
-            .order_by(LineRecord.id)
-            .limit(1)
-        )
-        return self._known(self._session.scalars(query).first())
+        line_id = self._index(contract_id).by_identity.get(identity)
+        return None if line_id is None else self._line(contract_id, line_id)
 
     def lines_with_keys(
         self, contract_id: str, kind: LineKind, keys: Iterable[str]
     ) -> list[KnownLine]:
-        index = self._key_index(contract_id, kind)
-        ids = sorted({line_id for key in keys for line_id in index.get(key, [])})
-        found = (self._known(self._session.get(LineRecord, line_id)) for line_id in ids)
-        return [line for line in found if line is not None]
+        index = self._index(contract_id)
+        ids = sorted({line_id for key in keys for line_id in index.by_key.get((kind, key), [])})
+        return [self._line(contract_id, line_id) for line_id in ids]
 
     def counted_claim(self, identity: str, contract_id: str) -> KnownLine | None:
+        """The one question about other contracts: an indexed query of its own."""
         query = (
-            select(LineRecord)
+            select(LineRecord.id, LineRecord.contract_id)
             .where(
                 LineRecord.identity == identity,
                 LineRecord.status.in_(_COUNTED),
@@ -60,56 +71,65 @@ class LedgerEvidence:
             .order_by(LineRecord.id)
             .limit(1)
         )
-        return self._known(self._session.scalars(query).first())
+        found = self._session.execute(query).first()
+        return None if found is None else self._line(found.contract_id, found.id)
 
     def purchase_by_number(self, contract_id: str, number_key: str) -> KnownLine | None:
-        query = (
-            select(LineRecord)
-            .where(
-                LineRecord.contract_id == contract_id,
-                LineRecord.invoice_key == number_key,
-                LineRecord.kind == LineKind.PURCHASE.value,
-                LineRecord.current_version_id.is_not(None),
-            )
-            .order_by(LineRecord.id)
-            .limit(1)
-        )
-        return self._known(self._session.scalars(query).first())
+        line_id = self._index(contract_id).purchase_by_number.get(number_key)
+        return None if line_id is None else self._line(contract_id, line_id)
 
-    def _key_index(self, contract_id: str, kind: LineKind) -> dict[str, list[int]]:
-        """Match key -> line ids of one contract's current lines of one kind, read once."""
-        cached = self._keys.get((contract_id, kind))
-        if cached is not None:
-            return cached
-        rows = self._session.execute(
-            select(LineRecord.id, LineVersion.match_keys)
-            .join(LineVersion, LineVersion.id == LineRecord.current_version_id)
-            .where(LineRecord.contract_id == contract_id, LineRecord.kind == kind.value)
-        )
-        index: dict[str, list[int]] = {}
-        for line_id, keys in rows:
-            for key in keys or ():
-                index.setdefault(key, []).append(line_id)
-        self._keys[(contract_id, kind)] = index
+    def _index(self, contract_id: str) -> _ContractIndex:
+        index = self._contracts.get(contract_id)
+        if index is None:
+            index = self._contracts[contract_id] = self._load(contract_id)
         return index
 
-    def _known(self, record: LineRecord | None) -> KnownLine | None:
-        if record is None or record.current_version_id is None:
-            return None
-        version = self._session.get(LineVersion, record.current_version_id)
-        if version is None:
-            return None
-        earlier = self._session.scalars(
-            select(LineVersion.fingerprint).where(
-                LineVersion.line_id == record.id,
-                LineVersion.id != version.id,
-                LineVersion.retracted_at.is_(None),
+    def _load(self, contract_id: str) -> _ContractIndex:
+        index = _ContractIndex()
+        current = self._session.execute(
+            select(
+                LineRecord.id,
+                LineRecord.kind,
+                LineRecord.identity,
+                LineRecord.invoice_key,
+                LineRecord.current_version_id,
+                LineVersion.match_keys,
+            )
+            .join(LineVersion, LineVersion.id == LineRecord.current_version_id)
+            .where(LineRecord.contract_id == contract_id)
+            .order_by(LineRecord.id)
+        )
+        for line_id, kind, identity, invoice_key, version_id, keys in current:
+            if version_id is None:
+                continue  # (the join leaves none out; for the type checker)
+            index.current[line_id] = version_id
+            if identity is not None:
+                index.by_identity.setdefault(identity, line_id)
+            for key in keys or ():
+                index.by_key[(LineKind(kind), key)].append(line_id)
+            if kind == LineKind.PURCHASE.value and invoice_key is not None:
+                index.purchase_by_number.setdefault(invoice_key, line_id)
+        versions = self._session.execute(
+            select(LineVersion.line_id, LineVersion.id, LineVersion.fingerprint).where(
+                LineVersion.contract_id == contract_id, LineVersion.retracted_at.is_(None)
             )
         )
+        for line_id, version_id, fingerprint in versions:
+            index.fingerprints[line_id].add((version_id, fingerprint))
+        return index
+
+    def _line(self, contract_id: str, line_id: int) -> KnownLine:
+        known = self._known.get(line_id)
+        if known is not None:
+            return known
+        index = self._index(contract_id)
+        version = self._session.get(LineVersion, index.current[line_id])
+        if version is None:  # the index was read in this very transaction
+            raise LookupError(f"line {line_id}: current version missing")
         kind = LineKind(version.kind)
-        return KnownLine(
-            line_id=record.id,
-            contract_id=record.contract_id,
+        known = self._known[line_id] = KnownLine(
+            line_id=line_id,
+            contract_id=contract_id,
             kind=kind,
             identity=version.identity,
             status=LineStatus(version.status),
@@ -119,5 +139,10 @@ class LedgerEvidence:
             facts=facts_from_json(kind, version.facts),
             from_pdf=version.from_pdf,
             match_keys=tuple(version.match_keys),
-            earlier_fingerprints=frozenset(earlier),
+            earlier_fingerprints=frozenset(
+                fingerprint
+                for version_id, fingerprint in index.fingerprints[line_id]
+                if version_id != version.id
+            ),
         )
+        return known

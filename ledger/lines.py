@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import UnknownLine
-from ledger.schema import FileRecord, LineRecord, LineVersion, ValuationRecord
+from ledger.schema import Base, FileRecord, LineRecord, LineVersion, ValuationRecord
 from ledger.serialize import facts_from_json, facts_to_json
 from parsers.grid import Provenance
 from validators.approval import approve
@@ -84,20 +84,48 @@ def make_current(record: LineRecord, version: LineVersion | None) -> None:
     record.invoice_key = invoice_number_key(number) if isinstance(number, str) else None
 
 
-def _line_for(session: Session, line: CheckedLine, contract_id: str) -> LineRecord:
-    record = session.get(LineRecord, line.line_id) if line.line_id is not None else None
-    if record is None:
-        record = LineRecord(contract_id=contract_id, kind=line.kind.value, created_at=now())
-        session.add(record)
-        session.flush()
-    return record
+def _lines_for(
+    session: Session, valued: Sequence[ValuedLine], contract_id: str
+) -> list[LineRecord]:
+    """The line of each item: the one it names (`line_id`), or a new one (added in one go)."""
+    named = [item.line.line_id for item in valued if item.line.line_id is not None]
+    existing = {
+        record.id: record
+        for record in session.scalars(select(LineRecord).where(LineRecord.id.in_(named)))
+    }
+    at = now()
+    records = []
+    new = []
+    for item in valued:
+        record = existing.get(item.line.line_id) if item.line.line_id is not None else None
+        if record is None:
+            record = LineRecord(contract_id=contract_id, kind=item.line.kind.value, created_at=at)
+            new.append(record)
+        records.append(record)
+    _number(session, LineRecord, new)
+    session.add_all(new)
+    session.flush()
+    return records
 
 
-def _next_version_number(session: Session, line_id: int) -> int:
-    highest = session.scalar(
-        select(func.max(LineVersion.version)).where(LineVersion.line_id == line_id)
+def _number(session: Session, model: type[Base], rows: Sequence[Base]) -> None:
+    """Primary keys for new rows, on SQLite: it cannot return the keys it makes for many rows
+    in order, so SQLAlchemy would insert them one statement per row. (Writers on SQLite take
+    turns, so the next numbers are free; PostgreSQL numbers a batch itself.)"""
+    if not rows or session.get_bind().dialect.name != "sqlite":
+        return
+    highest = session.scalar(select(func.max(model.id))) or 0  # type: ignore[attr-defined]
+    for offset, row in enumerate(rows, start=1):
+        row.id = highest + offset  # type: ignore[attr-defined]
+
+
+def _highest_versions(session: Session, line_ids: Sequence[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(LineVersion.line_id, func.max(LineVersion.version))
+        .where(LineVersion.line_id.in_(line_ids))
+        .group_by(LineVersion.line_id)
     )
-    return (highest or 0) + 1
+    return {line_id: int(highest) for line_id, highest in rows}
 
 
 def arrival_order(session: Session, version: LineVersion) -> tuple[datetime, str, int]:
@@ -131,21 +159,26 @@ def store_lines(
     from_pdf: bool = False,
 ) -> list[LineVersion]:
     """Adds every line as a new line or a new version of the line it names (`line_id`); the
-    version received last counts."""
+    version received last counts. A file's lines are written together (a few statements per
+    file, not per line)."""
+    records = _lines_for(session, valued, contract_id)
+    highest = _highest_versions(session, [record.id for record in records])
     stored = []
-    for item in valued:
-        record = _line_for(session, item.line, contract_id)
+    for record, item in zip(records, valued, strict=True):
         version = _new_version(item.line, file_id, ruleset_id, from_pdf=from_pdf)
         version.line_id = record.id
         version.contract_id = record.contract_id
-        version.version = _next_version_number(session, record.id)
+        highest[record.id] = version.version = highest.get(record.id, 0) + 1
         version.received_at = received_at
         version.valuations = _valuations(item)
-        session.add(version)
-        session.flush()
+        stored.append(version)
+    _number(session, LineVersion, stored)
+    _number(session, ValuationRecord, [term for version in stored for term in version.valuations])
+    session.add_all(stored)
+    session.flush()
+    for record, version in zip(records, stored, strict=True):
         if _counts_last(session, record, version):
             make_current(record, version)
-        stored.append(version)
     return stored
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import getpass
 import shutil
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,13 +17,13 @@ from domain.errors import UserError
 from flows.filing import list_inbox
 from flows.home import Home
 from flows.settings import settings_example
-from flows.workspace import Workspace, check_ready_to_run, opened
-from rulesets import Ruleset
 from sroi.blank_register import write_blank_register
-from sroi.prefect_local import configure_prefect, local_prefect_api
+from sroi.prefect_local import local_prefect
 
 if TYPE_CHECKING:
     from flows.ingest import RunReport
+    from flows.workspace import Workspace
+    from rulesets import Ruleset
 
 DEMO_MARKER = ".sroi-demo"
 
@@ -68,8 +70,22 @@ def waiting_files(home: Home) -> int:
     """How many files wait in the inbox, after every check that can fail on a mistake in the
     home (no home, bad settings, rulesets, register, an unreachable ledger, no inbox): one
     clear error before Prefect starts and would report it as a failed flow run."""
+    from flows.workspace import check_ready_to_run  # noqa: PLC0415 - while Prefect starts
+
     check_ready_to_run(home)
     return len(list_inbox(home.inbox))
+
+
+@contextmanager
+def prepared_run(home: Home, *, verbose: bool = False) -> Iterator[int]:
+    """Prefect's local server starting while the home is checked (both take seconds); yields
+    the number of files waiting once both are ready, and stops the server afterwards."""
+    home.require_exists()
+    with local_prefect(home, verbose=verbose) as server:
+        waiting = waiting_files(home)
+        if server is not None:
+            server.wait_until_ready()
+        yield waiting
 
 
 def started_by_user() -> str:
@@ -77,13 +93,11 @@ def started_by_user() -> str:
     return f"sroi run ({getpass.getuser()}@{socket.gethostname()})"
 
 
-def run_inbox(home: Home, as_of: date, *, started_by: str, verbose: bool = False) -> RunReport:
-    """One Prefect flow run over the inbox (after `waiting_files` checked the home)."""
-    configure_prefect(home, verbose=verbose)
+def run_inbox(home: Home, as_of: date, *, started_by: str) -> RunReport:
+    """One Prefect flow run over the inbox (inside `prepared_run`)."""
     from flows.ingest import ingest_inbox  # noqa: PLC0415 - Prefect must be configured first
 
-    with local_prefect_api(home):
-        return ingest_inbox(home=str(home.root), as_of=as_of, started_by=started_by)
+    return ingest_inbox(home=str(home.root), as_of=as_of, started_by=started_by)
 
 
 def write_submission_template(
@@ -91,6 +105,7 @@ def write_submission_template(
 ) -> tuple[Path, str]:
     """The blank workbook for a contractor: for a registered contract (its ruleset, its number
     filled in), or for a ruleset. Without either, the one ruleset all contracts use."""
+    from flows.workspace import opened  # noqa: PLC0415 - only this command needs it
     from sroi.template import write_template  # noqa: PLC0415 - only this command needs it
 
     if output.suffix.lower() != ".xlsx":

@@ -16,24 +16,7 @@ import click
 
 from domain.errors import SroiError
 from domain.periods import Quarter
-from flows.control import listening
-from flows.export import export_quarter
-from flows.history import recent
 from flows.home import Home
-from flows.inspection import inspect_file
-from flows.lines import approve, audit, contract_lines, retract
-from flows.quarter import summary, write_reports
-from sroi import app
-from sroi.output import (
-    describe_file,
-    echo_audit,
-    echo_inspection,
-    echo_lines,
-    echo_run_end,
-    echo_runs,
-    write_lines_csv,
-)
-from sroi.progress import RunProgress, stop_on_signals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +50,7 @@ class DutchDate(click.ParamType):
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from parsers.cells import CellError, parse_date_nl  # noqa: PLC0415 - parsing only
+        from parsers.cells import CellError, parse_date_nl
 
         if isinstance(value, date):
             return value
@@ -113,6 +96,8 @@ def main(argv: list[str] | None = None) -> None:
 @home_option
 def init(demo: bool, home_dir: Path | None) -> None:
     """Create the home folder layout and an empty contract register."""
+    from sroi import app
+
     home = Home.resolve(home_dir)
     if demo:
         written = app.init_demo_home(home)
@@ -134,14 +119,20 @@ def run(as_of: date | None, verbose: bool, home_dir: Path | None) -> None:
 
 def _run_with_progress(home: Home, as_of: date, *, verbose: bool = False) -> None:
     """A run that prints each file as it is done and stops cleanly on Ctrl-C or SIGTERM."""
-    waiting = app.waiting_files(home)
-    with (
-        RunProgress(waiting, describe_file) as progress,
-        listening(progress.file_done),
-        stop_on_signals(progress.say),
-    ):
-        report = app.run_inbox(home, as_of, started_by=app.started_by_user(), verbose=verbose)
-    echo_run_end(report, left_in_inbox=app.waiting_files(home))
+    from flows.control import listening
+    from sroi import app
+    from sroi.output import describe_file, echo_run_end
+    from sroi.progress import RunProgress, stop_on_signals
+
+    with app.prepared_run(home, verbose=verbose) as waiting:
+        with (
+            RunProgress(waiting, describe_file) as progress,
+            listening(progress.file_done),
+            stop_on_signals(progress.say),
+        ):
+            report = app.run_inbox(home, as_of, started_by=app.started_by_user())
+        left = app.waiting_files(home)
+    echo_run_end(report, left_in_inbox=left)
 
 
 def _reported_quarter(quarter: Quarter | None) -> Quarter:
@@ -163,6 +154,8 @@ def _reported_quarter(quarter: Quarter | None) -> Quarter:
 @home_option
 def report(quarter: Quarter | None, home_dir: Path | None) -> None:
     """Write the quarter's reports (HTML and PDF) per contract, municipality and region."""
+    from flows.quarter import write_reports
+
     home = Home.resolve(home_dir)
     chosen = _reported_quarter(quarter)
     written = write_reports(home, chosen, date.today())
@@ -175,6 +168,8 @@ def report(quarter: Quarter | None, home_dir: Path | None) -> None:
 @home_option
 def summary_command(quarter: Quarter, as_json: bool, home_dir: Path | None) -> None:
     """Print the quarter's summary as JSON on stdout."""
+    from flows.quarter import summary
+
     document = summary(Home.resolve(home_dir), quarter)
     click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
 
@@ -195,6 +190,8 @@ def export_command(quarter: Quarter | None, output: Path, home_dir: Path | None)
     """Every evidence line of the quarter (contract, municipality share, block, category, value
     in the quarter and to date, status, reason, source) and a sheet per summary level, for
     analysts. No BSN, no names; a text cell never starts a formula."""
+    from flows.export import export_quarter
+
     chosen = _reported_quarter(quarter)
     done = export_quarter(Home.resolve(home_dir), chosen, output, date.today())
     click.echo(f"{done.lines} lines of {chosen} ({done.contracts} contracts) in {done.path}")
@@ -212,6 +209,9 @@ def export_command(quarter: Quarter | None, output: Path, home_dir: Path | None)
 @home_option
 def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Path | None) -> None:
     """Every evidence line of a contract: status, reasons, value, source file/sheet/row."""
+    from flows.lines import contract_lines
+    from sroi.output import echo_lines, write_lines_csv
+
     valued_at, rows = contract_lines(Home.resolve(home_dir), contract_id, quarter, date.today())
     if as_csv:
         write_lines_csv(rows)
@@ -226,6 +226,8 @@ def lines(contract_id: str, quarter: Quarter | None, as_csv: bool, home_dir: Pat
 def approve_command(line_id: int, approver: str, home_dir: Path | None) -> None:
     """Approve a pending line, for instance MVO hours or an invoice of an SW company. The line
     keeps its id; the approval is stored with who and when."""
+    from flows.lines import approve
+
     result = approve(Home.resolve(home_dir), line_id, approver)
     click.echo(
         f"line {line_id} approved by {approver.strip()}: {result.status.label_nl} "
@@ -244,6 +246,8 @@ def retract_command(file_id: int, by: str, reason: str, home_dir: Path | None) -
     """Take a processed file's lines out of the figures, for instance a file dropped in the
     wrong contract folder. The original stays archived and the audit trail keeps who and why;
     the right file can then be dropped again."""
+    from flows.lines import retract
+
     result = retract(Home.resolve(home_dir), file_id, by, reason)
     click.echo(
         f"file {file_id} retracted: {len(result.withdrawn)} lines no longer count"
@@ -257,6 +261,9 @@ def retract_command(file_id: int, by: str, reason: str, home_dir: Path | None) -
 @home_option
 def audit_command(contract_id: str | None, since: date | None, home_dir: Path | None) -> None:
     """The audit trail: who approved, retracted or re-checked what, and when."""
+    from flows.lines import audit
+    from sroi.output import echo_audit
+
     start = datetime(since.year, since.month, since.day) if since else None
     echo_audit(audit(Home.resolve(home_dir), contract_id, start))
 
@@ -267,6 +274,9 @@ def audit_command(contract_id: str | None, since: date | None, home_dir: Path | 
 @home_option
 def runs_command(limit: int, as_json: bool, home_dir: Path | None) -> None:
     """The recent runs, newest first; times in UTC."""
+    from flows.history import recent
+    from sroi.output import echo_runs
+
     rows = recent(Home.resolve(home_dir), limit)
     if as_json:
         click.echo(json.dumps([row.document() for row in rows], ensure_ascii=False, indent=2))
@@ -289,6 +299,8 @@ def template(
     contract_id: str | None, ruleset_ref: str | None, output: Path, home_dir: Path | None
 ) -> None:
     """Blank submission workbook for a contractor, with drop-down lists of target groups."""
+    from sroi import app
+
     path, ruleset_id = app.write_submission_template(
         Home.resolve(home_dir), output, contract_id, ruleset_ref
     )
@@ -301,6 +313,9 @@ def template(
 @home_option
 def inspect(file: Path, as_json: bool, home_dir: Path | None) -> None:
     """What the parsers read from one file, without touching the ledger."""
+    from flows.inspection import inspect_file
+    from sroi.output import echo_inspection
+
     home = Home.resolve(home_dir)
     document = inspect_file(file, home if home.root.is_dir() else None)
     if as_json:
@@ -322,7 +337,9 @@ def _command_hint() -> str:
 @home_option
 def demo(home_dir: Path | None) -> None:
     """init --demo, run, report, and print where the reports are."""
-    from sroi.demo_data import DEMO_AS_OF, DEMO_QUARTER  # noqa: PLC0415
+    from flows.quarter import write_reports
+    from sroi import app
+    from sroi.demo_data import DEMO_AS_OF, DEMO_QUARTER
 
     home = Home.resolve(home_dir)
     app.reset_demo_home(home)

@@ -1,21 +1,37 @@
-"""Prefect in local mode, quietly: a temporary server per run with its own database under the
+"""Prefect in local mode, quietly: a server of its own per command with its database under the
 home folder, no telemetry, no chatter on the console.
 
 `configure_prefect` must run before `prefect` is imported: Prefect reads these settings at import
 and client start. Values already in the environment win, so an operator can point
 PREFECT_API_URL at a real server for several machines.
+
+The server starts in a child process at once and the command does its own preparation while it
+boots (importing and checking the home take as long as the server's start); the command waits
+for it only when it needs it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
 import os
+import shutil
 import signal
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
+import httpx
+
+from domain.errors import ConfigError
 from flows.home import Home
+
+_STARTUP_TIMEOUT = 180.0
+"""The first start creates Prefect's own database; a slow laptop needs time."""
 
 
 def configure_prefect(home: Home, *, verbose: bool = False) -> None:
@@ -25,9 +41,7 @@ def configure_prefect(home: Home, *, verbose: bool = False) -> None:
         "DO_NOT_TRACK": "1",
         "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
         "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
-        # The first start migrates Prefect's own database; 20 s (the default) is too short
-        # on a slow laptop.
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(int(_STARTUP_TIMEOUT)),
         # SQLite under Prefect's server: wait for a lock instead of failing with
         # "database is locked" while its services write at the same time.
         "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
@@ -40,71 +54,131 @@ def configure_prefect(home: Home, *, verbose: bool = False) -> None:
         os.environ.setdefault(name, value)
 
 
-@contextmanager
-def _output_to(log_path: Path) -> Iterator[None]:
-    """Point this process's stdout and stderr (file descriptors 1 and 2) at a log file for the
-    duration; a child process started meanwhile keeps writing there afterwards."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = (os.dup(1), os.dup(2))
-    with log_path.open("ab") as log:
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
+def _free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _end_with_parent() -> None:
+    """In the child before it starts (Linux): SIGTERM when the command that started it dies,
+    also by SIGKILL, so no server is left behind."""
     try:
-        yield
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        os.close(saved[0])
-        os.close(saved[1])
-
-
-@contextmanager
-def _interrupts_blocked() -> Iterator[None]:
-    """SIGINT blocked meanwhile, and so for a child started meanwhile for its whole life: a
-    Ctrl-C in the terminal reaches the whole process group, and the server must keep serving
-    while the run finishes the file at hand (it is stopped with SIGTERM afterwards)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _prefect_folder() -> str:
+    spec = importlib.util.find_spec("prefect")
+    if spec is None or spec.origin is None:
+        raise ConfigError("Prefect is not installed in this Python environment")
+    return str(Path(spec.origin).parent.parent)
+
+
+class LocalServer:
+    """Prefect's API server in a child process on 127.0.0.1, as Prefect itself starts one for
+    a flow without a server (the same application and settings), but started without waiting
+    and ended with its command. Its output goes to <home>/.prefect/server.log."""
+
+    def __init__(self, home: Home) -> None:
+        self.log_path = home.prefect_home / "server.log"
+        self.port = _free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [
+            sys.executable, "-m", "uvicorn", "--app-dir", _prefect_folder(), "--factory",
+            "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+            "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
+        ]  # fmt: skip
+        environment = os.environ | {
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
+            # We keep no blocks; registering Prefect's block types costs seconds on a first start.
+            "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+        }
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,  # a Ctrl-C in the terminal is for the command
+                preexec_fn=_end_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            )
+
+    def wait_until_ready(self, timeout: float = _STARTUP_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        with httpx.Client() as client:
+            while time.monotonic() < deadline:
+                if self._process is not None and self._process.poll() is not None:
+                    code = self._process.returncode
+                    raise ConfigError(
+                        f"Prefect's local server stopped at start (exit {code}); "
+                        f"see {self.log_path}"
+                    )
+                try:
+                    if client.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+        raise ConfigError(
+            f"Prefect's local server did not start in {timeout:.0f} s; see {self.log_path}"
+        )
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
 
 
 @contextmanager
-def local_prefect_api(home: Home) -> Iterator[None]:
-    """Prefect's temporary local server for one command, its output in
-    <home>/.prefect/server.log instead of on the coordinator's console (at shutdown its services
-    may log cancelled work). With PREFECT_API_URL set, that server is used instead."""
-    from prefect.server.api.server import SubprocessASGIServer  # noqa: PLC0415
-    from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: PLC0415
-
-    if PREFECT_API_URL.value():
-        yield
+def local_prefect(home: Home, *, verbose: bool = False) -> Iterator[LocalServer | None]:
+    """Prefect configured for `home`, and its local server started (not yet ready: call
+    `wait_until_ready` before the first flow). With PREFECT_API_URL set, that server is used
+    and None is yielded."""
+    configure_prefect(home, verbose=verbose)
+    if os.environ.get("PREFECT_API_URL"):
+        yield None
         return
-    server = SubprocessASGIServer()
-    with _output_to(home.prefect_home / "server.log"), _interrupts_blocked():
-        server.start()
+    fresh = not home.prefect_home.exists()
+    server = LocalServer(home)
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            try:
-                yield
-            finally:
-                _send_pending_events()
-    finally:
-        server.stop()
+        yield server
+    except BaseException:
+        _stop(server)
+        if fresh:  # a command that failed (a mistake in the home) leaves the home as it was
+            shutil.rmtree(home.prefect_home, ignore_errors=True)
+        raise
+    _stop(server)
+
+
+def _stop(server: LocalServer) -> None:
+    if "prefect" in sys.modules:
+        _send_pending_events()
+    os.environ.pop("PREFECT_API_URL", None)
+    server.stop()
 
 
 def _send_pending_events(timeout: float = 10.0) -> None:
     """The client sends task-run events in the background; send the last ones while the server
-    still listens. (Prefect 3.8's server may still log a cancelled write of its task-run
-    recorder when it stops; that goes to server.log and does not touch the ledger.)"""
+    still listens."""
     from prefect.events.worker import EventsWorker  # noqa: PLC0415
 
     EventsWorker.drain_all(timeout=timeout)

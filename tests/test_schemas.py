@@ -17,7 +17,7 @@ from parsers.grid import Provenance, RawRow, RawTable
 from rulesets.vocabulary import FieldType, TableKind, builtin_vocabulary
 from tests.builders import valid_bsns
 from validators.messages import ROW_CHECK_MESSAGES
-from validators.rows import read_rows
+from validators.rows import read_rows, read_tables
 from validators.schemas import MODELS
 
 BSN = valid_bsns(1)[0]
@@ -198,3 +198,24 @@ def test_a_row_that_breaks_a_check_gets_its_dutch_message(
     rows = [GOOD_ROWS[kind], broken] if check == "contract_id_unique" else [broken]
     readings = read_rows(_table(kind, rows))
     assert readings[-1].problems == (message,)
+
+
+def test_tables_read_together_read_as_each_on_its_own() -> None:
+    """read_tables checks the tables of a kind in one pandera call; every row keeps exactly
+    the messages it gets when its table is read alone (at its own position), and the
+    register's uniqueness is never judged across tables."""
+    by_kind: dict[TableKind, list[dict[str, Any]]] = {}
+    for kind, _, check, cells, _ in CASES:
+        if check != "contract_id_unique":
+            by_kind.setdefault(kind, []).append(GOOD_ROWS[kind] | cells)
+    tables = [
+        _table(kind, [GOOD_ROWS[kind], *rows[start::3]])
+        for start in range(3)
+        for kind, rows in by_kind.items()
+    ]
+    tables += [_table(TableKind.CONTRACTS, [GOOD_ROWS[TableKind.CONTRACTS]])] * 2
+    together = read_tables(tables)
+    assert together == [tuple(read_rows(table)) for table in tables]
+    assert sum(1 for readings in together for reading in readings if reading.problems) == len(
+        [case for case in CASES if case[2] != "contract_id_unique"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,7 @@ from validators.lines import (
     rejected_line,
 )
 from validators.period import outside_period_reason
-from validators.rows import read_rows
+from validators.rows import RowReading, read_rows
 from validators.versions import FileVersions, Unchanged, previous_of
 
 
@@ -105,14 +106,18 @@ def _rejected(
 
 
 def check_hours(
-    table: RawTable, contract: Contract, ruleset: Ruleset, known: EvidenceLookup
+    table: RawTable,
+    contract: Contract,
+    ruleset: Ruleset,
+    known: EvidenceLookup,
+    readings: Sequence[RowReading] | None = None,
 ) -> tuple[list[CheckedLine], list[Unchanged]]:
     """Checked hour lines, and the rows that repeat a ledger line."""
     block = next((b for b in ruleset.blocks if isinstance(b, HoursBlock)), None)
     lines: list[CheckedLine] = []
     unchanged: list[Unchanged] = []
     versions = FileVersions(set())
-    for reading in read_rows(table):
+    for reading in read_rows(table) if readings is None else readings:
         row = reading.row
         line = _check_row(
             row,

@@ -71,14 +71,19 @@ def validate_rows(
     unreadable: set[tuple[int, str]],
 ) -> RowMessages:
     """Messages per frame position; cells in `unreadable` already have their own message."""
+    return failure_messages(schema_failures(schema, frame), label_of, unreadable)
+
+
+def schema_failures(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
+    """pandera's failure cases of the frame (lazy: all of them); empty when it passes."""
     try:
         schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
-        return _messages(errors.failure_cases, label_of, unreadable)
-    return {}
+        return errors.failure_cases
+    return pd.DataFrame(columns=["index", "check", "column", "schema_context"])
 
 
-def _messages(
+def failure_messages(
     failures: pd.DataFrame, label_of: Callable[[str], str], unreadable: set[tuple[int, str]]
 ) -> RowMessages:
     messages: RowMessages = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
@@ -36,7 +37,7 @@ from validators.lines import (
     reject,
     rejected_line,
 )
-from validators.rows import read_rows
+from validators.rows import RowReading, read_rows
 from validators.versions import FileVersions, Unchanged, previous_of
 
 _PERMANENT = {"vast", "vastdienstverband", "onbepaaldetijd", "permanent", "ja"}
@@ -234,15 +235,19 @@ def _match_keys(row: TypedRow, person: str | None, context: PlacementContext) ->
 
 
 def check_placements(
-    table: RawTable, context: PlacementContext, known: EvidenceLookup
+    table: RawTable,
+    context: PlacementContext,
+    known: EvidenceLookup,
+    readings: Sequence[RowReading] | None = None,
 ) -> tuple[list[CheckedLine], list[Unchanged]]:
-    """Checked lines of a placement table, and the rows that repeat a ledger line."""
+    """Checked lines of a placement table, and the rows that repeat a ledger line. The rows
+    are read here unless `readings` (validators.rows.read_tables) already has them."""
     lines: list[CheckedLine] = []
     unchanged: list[Unchanged] = []
     seen: dict[str, int] = {}
     versions = FileVersions(set())
     contract_id = context.contract.contract_id
-    for reading in read_rows(table):
+    for reading in read_rows(table) if readings is None else readings:
         row = reading.row
         line = _check_row(row, list(reading.problems), context)
         if line.identity is not None and line.identity in seen:

@@ -5,6 +5,7 @@ contract."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from domain.contracts import Contract
@@ -29,7 +30,7 @@ from validators.conversion import (
 )
 from validators.known import EvidenceLookup, KnownLine, invoice_number_key
 from validators.lines import CheckedLine, LineKind, PurchaseFacts, reject, rejected_line
-from validators.rows import read_rows
+from validators.rows import RowReading, read_rows
 from validators.versions import FileVersions, Unchanged, previous_of
 
 
@@ -115,14 +116,18 @@ def _check_row(
 
 
 def check_purchases(
-    table: RawTable, contract: Contract, ruleset: Ruleset, known: EvidenceLookup
+    table: RawTable,
+    contract: Contract,
+    ruleset: Ruleset,
+    known: EvidenceLookup,
+    readings: Sequence[RowReading] | None = None,
 ) -> tuple[list[CheckedLine], list[Unchanged]]:
     """Checked purchase lines, and the rows that repeat a ledger line."""
     lines: list[CheckedLine] = []
     unchanged: list[Unchanged] = []
     first_row: dict[str, int] = {}
     versions = FileVersions(set())
-    for reading in read_rows(table):
+    for reading in read_rows(table) if readings is None else readings:
         row = reading.row
         line, earlier = _check_row(
             row, list(reading.problems), table, contract=contract, ruleset=ruleset, known=known

@@ -61,6 +61,9 @@ def _column(field: FieldDefinition) -> Any:
 
 MODELS: dict[TableKind, type[RowModel]] = {}
 """The model of each table kind, filled as the models below are defined."""
+ROWS_COMPARED = frozenset({TableKind.CONTRACTS})
+"""Kinds whose model compares rows with each other (contract numbers are unique in the
+register): their tables are checked one at a time, never together."""
 
 
 class RowModel(pa.DataFrameModel):

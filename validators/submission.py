@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.contracts import Contract
@@ -16,6 +17,7 @@ from validators.known import EvidenceLookup
 from validators.lines import CheckedLine, LineStatus
 from validators.placements import PlacementContext, check_placements
 from validators.purchases import check_purchases
+from validators.rows import TableReadings
 from validators.versions import Unchanged
 
 
@@ -38,21 +40,27 @@ def validate_submission(
     ruleset: Ruleset,
     known: EvidenceLookup,
     pseudonymizer: Pseudonymizer,
+    *,
+    readings: Sequence[TableReadings] | None = None,
 ) -> CheckedSubmission:
+    """The lines of a submission checked against the contract, its ruleset and the ledger.
+    `readings` are the workbook's rows read before (validators.rows.read_tables, one per
+    table, e.g. by a worker process); without them the rows are read here."""
     if isinstance(parsed, InvoiceFields):
         lines, repeated = check_invoice(parsed, contract, ruleset, known)
         return CheckedSubmission(parsed.file, contract.contract_id, tuple(lines), tuple(repeated))
     checked: list[CheckedLine] = []
     unchanged: list[Unchanged] = []
-    for table in parsed.tables:
+    for index, table in enumerate(parsed.tables):
         kind = table.definition.kind
+        rows = readings[index] if readings is not None else None
         if kind is TableKind.PLACEMENTS:
             context = PlacementContext(contract, ruleset, pseudonymizer, table.definition)
-            lines, repeated = check_placements(table, context, known)
+            lines, repeated = check_placements(table, context, known, rows)
         elif kind is TableKind.PURCHASES:
-            lines, repeated = check_purchases(table, contract, ruleset, known)
+            lines, repeated = check_purchases(table, contract, ruleset, known, rows)
         else:
-            lines, repeated = check_hours(table, contract, ruleset, known)
+            lines, repeated = check_hours(table, contract, ruleset, known, rows)
         checked.extend(lines)
         unchanged.extend(repeated)
     return CheckedSubmission(parsed.file, contract.contract_id, tuple(checked), tuple(unchanged))

@@ -35,9 +35,11 @@ def write_feedback_workbook(
     summary: FeedbackSummary,
     *,
     limits: ReadLimits | None = None,
+    durable: bool = True,
 ) -> Path:
     """Writes destination (always .xlsx; the caller picks the name) and returns it. It is
-    written whole or not at all: a crash never leaves half a workbook behind."""
+    written whole or not at all: a crash never leaves half a workbook behind. With
+    `durable=False` the caller makes it durable (domain.storage.make_durable, for many at once)."""
     if destination.suffix.lower() != ".xlsx":
         raise ValueError(f"feedback workbook must be .xlsx, got {destination.name}")
     workbook, sheets = open_original(original, limits or ReadLimits())
@@ -46,4 +48,4 @@ def write_feedback_workbook(
         if sheet is not None:
             annotate_table(sheet, header, lines_of_table(header, headers, lines))
     add_summary_sheet(workbook, summary, lines, list(sheets))
-    return write_atomically(destination, workbook.save)
+    return write_atomically(destination, workbook.save, durable=durable)
