@@ -44,6 +44,11 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python -m bench
 
+# Pictures of the demo home's reports for the README: docs/reports/*.png (runs `sroi demo`).
+.PHONY: docs
+docs: install
+	$(BIN)/python scripts/report_pictures.py
+
 # Mutation testing of validators/, parsers/ and valuation/ (slow; not part of `make test`).
 # Survivors and why they may live: docs/testing.md.
 mutate: install
