@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from domain.dutch import number_nl
 from domain.periods import Quarter
+from reporting.views import MunicipalityBar, ProgressSeries, TrendBar
 
 BLUE = "#154273"
 LIGHT_BLUE = "#8fb3d9"
@@ -71,19 +71,6 @@ def _svg(figure: Figure, chart_id: str, description: str) -> Markup:
 def quarter_tick(quarter: Quarter) -> str:
     """'K3 2026'."""
     return f"K{quarter.number} {quarter.year}"
-
-
-@dataclass(frozen=True)
-class ProgressSeries:
-    """What the contract chart shows: cumulative realisation at quarter ends, the forecast
-    continuing it to the contract's end, the expected line and the net obligation."""
-
-    start: date
-    end: date
-    as_of: date
-    net_obligation: Decimal
-    realised: Sequence[tuple[date, Decimal]]
-    forecast: Sequence[tuple[date, Decimal]]
 
 
 def _x(day: date) -> float:
@@ -147,13 +134,6 @@ def progress_chart(series: ProgressSeries, chart_id: str) -> Markup:
         )
 
 
-@dataclass(frozen=True)
-class TrendBar:
-    quarter: Quarter
-    amounts: Sequence[Decimal]
-    """One amount per category, in CATEGORY order."""
-
-
 def trend_chart(bars: Sequence[TrendBar], categories: Sequence[str], chart_id: str) -> Markup:
     """Realised value per quarter, stacked by category."""
     with mpl.rc_context(_STYLE):
@@ -173,14 +153,6 @@ def trend_chart(bars: Sequence[TrendBar], categories: Sequence[str], chart_id: s
         return _svg(
             figure, chart_id, "Grafiek: gerealiseerde SROI-waarde per kwartaal, per soort inzet"
         )
-
-
-@dataclass(frozen=True)
-class MunicipalityBar:
-    name: str
-    net_obligation: Decimal
-    realised: Decimal
-    forecast: Decimal
 
 
 def municipality_chart(rows: Sequence[MunicipalityBar], chart_id: str) -> Markup:

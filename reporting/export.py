@@ -23,9 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.dutch import round_cents
 from domain.storage import write_atomically
-from reporting.quarter import ruleset_notes
 from reporting.spreadsheet import DATE_FORMAT, EURO_FORMAT, write_text
 from reporting.subjects import subject_of
+from reporting.views import ruleset_notes
 from validators.lines import HourFacts, LineKind, LineStatus, PlacementFacts, PurchaseFacts
 from valuation.accrual import StoredLine
 from valuation.portfolio import ContractValuation, MunicipalValuation, PortfolioValuation

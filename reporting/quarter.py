@@ -19,11 +19,12 @@ from jinja2 import Environment
 
 from domain.periods import Quarter
 from domain.storage import write_text_atomically
-from reporting.charts import MunicipalityBar, municipality_chart, progress_chart, trend_chart
+from reporting.charts import municipality_chart, progress_chart, trend_chart
 from reporting.render import PdfWriter, render_html, template_environment
 from reporting.subjects import subject_of
 from reporting.verdict import verdict_nl
 from reporting.views import (
+    MunicipalityBar,
     category_rows,
     contract_figures,
     contract_href,
@@ -32,11 +33,12 @@ from reporting.views import (
     municipality_href,
     progress_series,
     quarter_rows,
+    ruleset_notes,
     safe_file_name,
     shared_figures,
     trend_bars,
 )
-from rulesets.model import Ruleset, block_sort_key
+from rulesets.model import block_sort_key
 from validators.lines import HourFacts, LineStatus, PurchaseFacts
 from valuation.accrual import StoredLine
 from valuation.portfolio import ContractValuation, MunicipalValuation, PortfolioValuation
@@ -63,22 +65,6 @@ class ReportInputs:
     def provisional(self) -> bool:
         """The quarter has not ended on the day the reports are made."""
         return self.generated <= self.portfolio.quarter.last_day
-
-
-def ruleset_notes(rulesets: Sequence[Ruleset]) -> list[str]:
-    """A visible note for every ruleset that is not fully published, with its assumptions."""
-    notes = []
-    for ruleset in sorted({r.id: r for r in rulesets}.values(), key=lambda r: r.id):
-        if ruleset.complete:
-            continue
-        note = (
-            f"Regeling {ruleset.title} is niet volledig gepubliceerd (bron: {ruleset.source}); "
-            "bedragen onder voorbehoud."
-        )
-        if ruleset.assumptions:
-            note += " Aannames: " + " ".join(ruleset.assumptions.values())
-        notes.append(note)
-    return notes
 
 
 def _approved_by(stored: StoredLine) -> str:

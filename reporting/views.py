@@ -5,6 +5,7 @@ the links between the report files."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from domain.periods import Quarter
-from reporting.charts import ProgressSeries, TrendBar
+from rulesets.model import Ruleset
 from valuation.portfolio import ContractValuation, MunicipalValuation
 from valuation.progress import ContractStatus
 from valuation.reach import Category
@@ -86,6 +87,50 @@ def shared_figures(shared: MunicipalValuation) -> Figures:
         people=shared.people,
         people_participatiewet=shared.people_participatiewet,
     )
+
+
+@dataclass(frozen=True)
+class ProgressSeries:
+    """What the contract chart shows: cumulative realisation at quarter ends, the forecast
+    continuing it to the contract's end, the expected line and the net obligation."""
+
+    start: date
+    end: date
+    as_of: date
+    net_obligation: Decimal
+    realised: Sequence[tuple[date, Decimal]]
+    forecast: Sequence[tuple[date, Decimal]]
+
+
+@dataclass(frozen=True)
+class TrendBar:
+    quarter: Quarter
+    amounts: Sequence[Decimal]
+    """One amount per category, in CATEGORY order."""
+
+
+@dataclass(frozen=True)
+class MunicipalityBar:
+    name: str
+    net_obligation: Decimal
+    realised: Decimal
+    forecast: Decimal
+
+
+def ruleset_notes(rulesets: Sequence[Ruleset]) -> list[str]:
+    """A visible note for every ruleset that is not fully published, with its assumptions."""
+    notes = []
+    for ruleset in sorted({r.id: r for r in rulesets}.values(), key=lambda r: r.id):
+        if ruleset.complete:
+            continue
+        note = (
+            f"Regeling {ruleset.title} is niet volledig gepubliceerd (bron: {ruleset.source}); "
+            "bedragen onder voorbehoud."
+        )
+        if ruleset.assumptions:
+            note += " Aannames: " + " ".join(ruleset.assumptions.values())
+        notes.append(note)
+    return notes
 
 
 def safe_file_name(name: str) -> str:

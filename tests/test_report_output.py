@@ -21,7 +21,10 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.contracts import Contract, MunicipalShare
+from domain.errors import UserError
 from domain.periods import Quarter
+from flows.home import Home
+from flows.quarter import write_reports
 from parsers.grid import Provenance
 from reporting.export import ExportInputs, write_export
 from reporting.quarter import ReportInputs, write_quarter_reports
@@ -299,6 +302,12 @@ def test_the_verdict_in_plain_dutch() -> None:
     assert verdict_nl(later.contracts[0]).startswith(
         "Nog niet gestart: het contract begint op 01-01-2026"
     )
+
+
+def test_a_quarter_that_has_not_begun_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"^2030Q4 has not begun yet \(today is 25-11-2026\)$"):
+        write_reports(Home(tmp_path / "home"), Quarter(2030, 4), date(2026, 11, 25))
+    assert not (tmp_path / "home").exists()
 
 
 # --- templates and the renderer -------------------------------------------------------------------
