@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _KEY_BYTES = 32
+STAND_IN_PREFIX = "verwijderd-"
+"""How a pseudonym replaced by retention (`sroi purge`) begins: a random stand-in that keeps a
+person's lines together but leads back to no one."""
+
+
+def is_stand_in(person_key: str) -> bool:
+    return person_key.startswith(STAND_IN_PREFIX)
 
 
 def load_or_create_key(path: Path) -> bytes:

@@ -58,6 +58,7 @@ def _pending(session: Session, run_id: int) -> list[FileRecord]:
             FileRecord.kind == "workbook",
             FileRecord.feedback_at.is_(None),
             FileRecord.retracted_at.is_(None),
+            FileRecord.purged_at.is_(None),
             (RunRecord.id == run_id) | (RunRecord.state != RunState.RUNNING),
         )
         .order_by(FileRecord.id)

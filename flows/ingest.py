@@ -13,18 +13,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 from prefect.utilities.annotations import quote
 
 from domain.storage import make_durable
 from flows.claiming import Tally, claim, kept_alive, release_claims
-from flows.control import announce, stop_requested
+from flows.control import announce, stop_requested, stop_when_asked
 from flows.crash_points import CrashPoint, crash_point
 from flows.feedback import mark_feedback_written, pending_feedback
 from flows.filing import InboxFile, list_inbox
@@ -185,18 +186,33 @@ def _run(run: RunContext, results: list[FileResult]) -> RunReport:
     )  # fmt: skip
 
 
+def _warn(message: str) -> None:
+    get_run_logger().warning(message)
+
+
+def today_in(timezone: str) -> date:
+    """Today's date where the coordinators are (the schedules' time zone)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
 @flow(name="sroi-ingest", persist_result=False, validate_parameters=True)
-def ingest_inbox(home: str, as_of: date, started_by: str = "sroi run") -> RunReport:
-    """Process the inbox: each file this run claims ends in archive/ or quarantine/. The files
-    are read on a process pool, or on the executor given with `flows.workers.use_executor`."""
+def ingest_inbox(home: str, as_of: date | None = None, started_by: str = "sroi run") -> RunReport:
+    """Process the inbox: each file this run claims ends in archive/ or quarantine/. `as_of`
+    is the run date (default: today in the schedules' time zone). The files are read on a
+    process pool, or on the executor given with `flows.workers.use_executor`. A run of a
+    deployment (`sroi serve`) stops after the file at hand on SIGTERM or when `sroi serve`
+    ends."""
     workspace = open_workspace(Home(Path(home)))
     try:
-        run = _begin(workspace, as_of, started_by)
+        day = as_of or today_in(workspace.settings.schedule.timezone)
+        run = _begin(workspace, day, started_by)
         results: list[FileResult] = []
         try:
-            report = _run(run, results)
+            served = deployment.id is not None
+            with stop_when_asked(_warn, watch_parent=served):
+                report = _run(run, results)
         except BaseException:
-            _end(run, RunReport(as_of, run.run_id, RunState.FAILED, results))
+            _end(run, RunReport(day, run.run_id, RunState.FAILED, results))
             raise
         _end(run, report)
         publish_run_artifact(report)

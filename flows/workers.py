@@ -172,6 +172,11 @@ def write_feedback(job: FeedbackJob, limits: ReadLimits | None = None) -> Feedba
         )
     except (OSError, ValueError, FileRejected) as problem:
         return FeedbackDone(job.file_id, job.destination, f"{job.original.name}: {problem}")
+    except Exception as defect:  # noqa: BLE001 - one workbook's defect must not stop the run
+        trace = traceback.format_exc()
+        return FeedbackDone(
+            job.file_id, job.destination, f"{job.original.name}: interne fout ({defect!r})\n{trace}"
+        )
     return FeedbackDone(job.file_id, job.destination)
 
 

@@ -31,9 +31,7 @@ class _ContractIndex:
     purchase_by_number: dict[str, int] = field(default_factory=dict)
     current: dict[int, int] = field(default_factory=dict)
     """line id -> its current version's id"""
-    fingerprints: dict[int, set[tuple[int, str]]] = field(
-        default_factory=lambda: defaultdict(set)
-    )
+    fingerprints: dict[int, set[tuple[int, str]]] = field(default_factory=lambda: defaultdict(set))
     """line id -> (version id, fingerprint) of its versions that were not retracted"""
 
 

@@ -129,6 +129,8 @@ class FileRecord(Base):
     """For a quarantined file: the later file that was processed in its place (a retry)."""
     feedback_at: Mapped[datetime | None]
     """When the contractor's feedback workbook of this (archived) workbook was written."""
+    purged_at: Mapped[datetime | None]
+    """When retention removed the stored original and its feedback copy (the record stays)."""
 
     versions: Mapped[list[LineVersion]] = relationship(back_populates="file")
     run: Mapped[RunRecord | None] = relationship()
@@ -199,6 +201,9 @@ class LineVersion(Base):
     received_at: Mapped[datetime]
     """When the evidence arrived (its file's time in the inbox): of a line's versions, the one
     received last counts, whatever the order in which workers processed the files."""
+    purged_at: Mapped[datetime | None]
+    """When retention replaced the person's pseudonym and removed initials, notes and match
+    keys (the euro terms stay)."""
 
     line: Mapped[LineRecord] = relationship(back_populates="versions")
     file: Mapped[FileRecord] = relationship(back_populates="versions")

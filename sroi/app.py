@@ -88,9 +88,14 @@ def prepared_run(home: Home, *, verbose: bool = False) -> Iterator[int]:
         yield waiting
 
 
+def current_user() -> str:
+    """Who is at the keyboard: user@host."""
+    return f"{getpass.getuser()}@{socket.gethostname()}"
+
+
 def started_by_user() -> str:
     """Who starts a run by hand, for `sroi runs`."""
-    return f"sroi run ({getpass.getuser()}@{socket.gethostname()})"
+    return f"sroi run ({current_user()})"
 
 
 def run_inbox(home: Home, as_of: date, *, started_by: str) -> RunReport:

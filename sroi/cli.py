@@ -119,16 +119,16 @@ def run(as_of: date | None, verbose: bool, home_dir: Path | None) -> None:
 
 def _run_with_progress(home: Home, as_of: date, *, verbose: bool = False) -> None:
     """A run that prints each file as it is done and stops cleanly on Ctrl-C or SIGTERM."""
-    from flows.control import listening
+    from flows.control import listening, stop_when_asked
     from sroi import app
     from sroi.output import describe_file, echo_run_end
-    from sroi.progress import RunProgress, stop_on_signals
+    from sroi.progress import RunProgress
 
     with app.prepared_run(home, verbose=verbose) as waiting:
         with (
             RunProgress(waiting, describe_file) as progress,
             listening(progress.file_done),
-            stop_on_signals(progress.say),
+            stop_when_asked(progress.say),
         ):
             report = app.run_inbox(home, as_of, started_by=app.started_by_user())
         left = app.waiting_files(home)
@@ -266,6 +266,39 @@ def audit_command(contract_id: str | None, since: date | None, home_dir: Path | 
 
     start = datetime(since.year, since.month, since.day) if since else None
     echo_audit(audit(Home.resolve(home_dir), contract_id, start))
+
+
+@cli.command(short_help="Run by itself: nightly, quarterly and inbox-watch runs (Prefect).")
+@click.option("--verbose", is_flag=True, help="Show Prefect's own log lines.")
+@home_option
+def serve(verbose: bool, home_dir: Path | None) -> None:
+    """Long-running: serves the nightly validation run, the quarterly report run and the inbox
+    watch as Prefect deployments (settings: [schedule] in sroi.toml), with Prefect's UI. Ctrl-C
+    or SIGTERM stops it; runs in progress finish the file at hand."""
+    from sroi.serve import serve as serve_home
+
+    serve_home(Home.resolve(home_dir), click.echo, verbose=verbose)
+
+
+@cli.command("purge", short_help="Retention: remove personal data and originals older than a date.")
+@click.option("--before", type=DATE, required=True, help="e.g. 01-01-2019")
+@click.option("--by", "by", default=None, help="Who purges (default: your user name).")
+@home_option
+def purge_command(before: date, by: str | None, home_dir: Path | None) -> None:
+    """Retention (AVG): personal fields of people whose placements all ended before DATE are
+    replaced by a random stand-in or removed, and stored originals, reason notes and feedback
+    copies of files from before DATE that hold nothing still needed are deleted. Euro figures,
+    totals and the audit trail stay."""
+    from flows.purge import purge
+    from sroi import app
+
+    if before > date.today():
+        raise click.BadParameter("lies in the future", param_hint="--before")
+    report = purge(Home.resolve(home_dir), before, by or app.current_user())
+    click.echo(
+        f"purged before {before:%d-%m-%Y}: {report.people} people, {report.versions} line "
+        f"versions, {report.files} files ({len(report.removed)} stored copies deleted)"
+    )
 
 
 @cli.command("runs", short_help="Recent runs: when, state, files per outcome, started by.")

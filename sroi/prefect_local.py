@@ -54,10 +54,21 @@ def configure_prefect(home: Home, *, verbose: bool = False) -> None:
         os.environ.setdefault(name, value)
 
 
-def _free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _free_port(preferred: int = 0) -> int:
+    """`preferred` when it is free on 127.0.0.1, else any free port."""
+    for port in (preferred, 0) if preferred else (0,):
+        with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise ConfigError("no free port on 127.0.0.1 for Prefect's server")
+
+
+PREFECT_UI_PORT = 4200
+"""Prefect's usual port; `sroi serve` takes it when it is free."""
 
 
 def _end_with_parent() -> None:
@@ -81,12 +92,17 @@ def _prefect_folder() -> str:
 class LocalServer:
     """Prefect's API server in a child process on 127.0.0.1, as Prefect itself starts one for
     a flow without a server (the same application and settings), but started without waiting
-    and ended with its command. Its output goes to <home>/.prefect/server.log."""
+    and ended with its command. Its output goes to <home>/.prefect/server.log.
 
-    def __init__(self, home: Home) -> None:
+    With `ui`, the whole server of `prefect server start`: the UI, and the services that turn
+    deployment schedules into flow runs (`sroi serve`)."""
+
+    def __init__(self, home: Home, *, ui: bool = False, port: int | None = None) -> None:
         self.log_path = home.prefect_home / "server.log"
-        self.port = _free_port()
-        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        self.ui = ui
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.api_url = f"{self.url}/api"
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -96,12 +112,15 @@ class LocalServer:
             "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
         ]  # fmt: skip
         environment = os.environ | {
-            "PREFECT_UI_ENABLED": "0",
-            "PREFECT__SERVER_EPHEMERAL": "1",
-            "PREFECT__SERVER_FINAL": "1",
             # We keep no blocks; registering Prefect's block types costs seconds on a first start.
             "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+            "PREFECT__SERVER_FINAL": "1",
         }
+        environment.pop("PREFECT_API_URL", None)
+        if self.ui:
+            environment |= {"PREFECT_UI_ENABLED": "1", "PREFECT_UI_API_URL": self.api_url}
+        else:
+            environment |= {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -147,16 +166,18 @@ class LocalServer:
 
 
 @contextmanager
-def local_prefect(home: Home, *, verbose: bool = False) -> Iterator[LocalServer | None]:
+def local_prefect(
+    home: Home, *, verbose: bool = False, ui: bool = False
+) -> Iterator[LocalServer | None]:
     """Prefect configured for `home`, and its local server started (not yet ready: call
-    `wait_until_ready` before the first flow). With PREFECT_API_URL set, that server is used
-    and None is yielded."""
+    `wait_until_ready` before the first flow); with `ui`, the whole server with its UI, on
+    port 4200 when free. With PREFECT_API_URL set, that server is used and None is yielded."""
     configure_prefect(home, verbose=verbose)
     if os.environ.get("PREFECT_API_URL"):
         yield None
         return
     fresh = not home.prefect_home.exists()
-    server = LocalServer(home)
+    server = LocalServer(home, ui=ui, port=_free_port(PREFECT_UI_PORT) if ui else None)
     server.start()
     os.environ["PREFECT_API_URL"] = server.api_url
     try:

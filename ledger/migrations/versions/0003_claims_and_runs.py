@@ -1,5 +1,6 @@
 """Several workers: claims of inbox files, runs with their state and who started them, the
-time each line version's evidence arrived, and when a file's feedback was written.
+time each line version's evidence arrived, when a file's feedback was written, and what
+retention purged.
 
 Revision ID: 0003
 Revises: 0002
@@ -52,8 +53,10 @@ def upgrade() -> None:
     op.create_index("ix_claims_heartbeat_at", "claims", ["heartbeat_at"])
     with op.batch_alter_table("files") as batch:
         batch.add_column(sa.Column("feedback_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("purged_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("line_versions") as batch:
         batch.add_column(sa.Column("received_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("purged_at", sa.DateTime(), nullable=True))
     op.execute(
         "UPDATE line_versions SET received_at = (SELECT COALESCE(files.received_at, "
         "files.processed_at) FROM files WHERE files.id = line_versions.file_id)"
