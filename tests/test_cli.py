@@ -97,10 +97,21 @@ def test_summary_json_is_the_only_thing_on_stdout(processed_home: Path, prefect_
         "status",
         "fine",
         "by_block",
+        "by_category",
+        "forecast_at_end",
+        "forecast_shortfall",
+        "people",
+        "people_participatiewet",
         "lines",
     }
     assert contract["lines"] == {"accepted": 2, "rejected": 1, "pending": 0}
     assert contract["by_block"] == {"2": round(40000 * 150 / 365, 2), "9": 1250.5}
+    placed = round(40000 * 150 / 365, 2)
+    assert contract["by_category"] == {"plaatsingen": placed, "inkoop": 1250.5, "activiteiten": 0.0}
+    # block 2 runs on at 1 FTE to the contract's end (699 days from 01-02-2025 to 31-12-2026)
+    assert contract["forecast_at_end"] == round(40000 * 699 / 365 + 1250.5, 2)
+    assert contract["forecast_shortfall"] == 0.0
+    assert (contract["people"], contract["people_participatiewet"]) == (1, 1)
     assert set(document["municipalities"][0]) == {
         "municipality",
         "contracts",
@@ -108,6 +119,8 @@ def test_summary_json_is_the_only_thing_on_stdout(processed_home: Path, prefect_
         "realized_quarter",
         "realized_to_date",
         "remaining",
+        "forecast_at_end",
+        "people",
     }
     in_quarantine = [
         p for p in (processed_home / "quarantine").rglob("*") if p.is_file() and p.suffix != ".txt"
