@@ -169,7 +169,8 @@ def test_a_misfiled_invoice_is_retracted_and_dropped_again(
     (right,) = run(home, date(2025, 7, 1)).files
     assert (right.status, right.accepted) == (FileStatus.ARCHIVED, 1)
     assert [line.value_to_date for line in lines(home)] == [2000]
-    (entry,) = audit(home, other, None)
+    processed, entry = audit(home, other, None)
+    assert (processed.action, processed.file_id) == (AuditAction.PROCESSED, misfiled.file_id)
     assert (entry.action, entry.actor, entry.file_id) == (
         AuditAction.RETRACTED,
         "M. de Boer",
@@ -201,7 +202,10 @@ def test_a_corrected_contract_period_checks_the_stored_lines_again(
     (again,) = contract_lines(home, TW, None, date(2026, 4, 16))[1]
     assert (again.line_id, again.version, again.status) == (line.line_id, 2, LineStatus.ACCEPTED)
     assert again.value_to_date == 1250.5
-    assert [entry.action for entry in audit(home, TW, None)] == [AuditAction.RECHECKED]
+    assert [entry.action for entry in audit(home, TW, None)] == [
+        AuditAction.PROCESSED,
+        AuditAction.RECHECKED,
+    ]
     quiet = run(home, date(2026, 4, 17))
     assert quiet.rechecks == []
 
