@@ -10,6 +10,7 @@ finish the file at hand (the rest stays in the inbox), then the server stops.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 from collections.abc import Callable
@@ -92,5 +93,7 @@ def serve(home: Home, say: Callable[[str], None], *, verbose: bool = False) -> N
         if server is not None:
             server.wait_until_ready()
             say(f"Prefect UI: {server.url}  (its API: {server.api_url})")
+        else:
+            say(f"Prefect server of PREFECT_API_URL: {os.environ['PREFECT_API_URL']}")
         asyncio.run(_serve(home, say))
     say("stopped")

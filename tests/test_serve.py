@@ -88,10 +88,12 @@ def new_home(root: Path) -> Home:
     return Home(root)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Home, Served]]:
-    home = new_home(tmp_path / "home")
+def start_serve(home: Home, prefect_api: str | None = None) -> Served:
+    """`sroi serve` on `home`, once it says it serves: with its own Prefect server, or with the
+    one at `prefect_api` (as on several machines)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    if prefect_api is not None:
+        env["PREFECT_API_URL"] = prefect_api
     process = subprocess.Popen(
         [*SROI, "serve", "--home", str(home.root)],
         stdout=subprocess.PIPE,
@@ -103,15 +105,25 @@ def served(tmp_path: Path) -> Iterator[tuple[Home, Served]]:
     output: list[str] = []
     threading.Thread(target=_read, args=(process, lines, output), daemon=True).start()
     server = Served(process, lines, output, "")
-    ui_line = server.wait_for_line(r"Prefect UI: ", timeout=300)
-    server.ui = ui_line.split("Prefect UI: ")[1].split()[0]
-    server.wait_for_line(r"^serving: ", timeout=120)
+    if prefect_api is None:
+        ui_line = server.wait_for_line(r"Prefect UI: ", timeout=300)
+        server.ui = ui_line.split("Prefect UI: ")[1].split()[0]
+    else:
+        server.ui = prefect_api.removesuffix("/api")
+    server.wait_for_line(r"^serving: ", timeout=300)
+    return server
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Home, Served]]:
+    home = new_home(tmp_path / "home")
+    server = start_serve(home)
     try:
         yield home, server
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()
 
 
 def drop_files(home: Home, count: int, first: int = 0) -> list[str]:
