@@ -15,6 +15,7 @@ from bench.suite import (
     EMPTY_AGAIN,
     EMPTY_NEW,
     FIRST,
+    FIRST_NEW,
     FLOOR,
     GENERATE,
     PREFECT_EMPTY,
@@ -76,13 +77,18 @@ def _first_run_target(measurement: Measurement, result: HomeResult) -> Target:
     )
 
 
+def _memory_target(measurement: Measurement, _result: HomeResult) -> Target:
+    return Target("< 1 GiB", _memory_ok(measurement))
+
+
 def _new_home_target(measurement: Measurement, _result: HomeResult) -> Target:
     return Target("< 15 s (a new home)", measurement.seconds < NEW_HOME_LIMIT)
 
 
 TARGETS: dict[str, Callable[[Measurement, HomeResult], Target]] = {
     EMPTY_NEW: _new_home_target,
-    FIRST: _first_run_target,
+    FIRST: _memory_target,
+    FIRST_NEW: _first_run_target,
     QUIET: _time_and_memory(QUIET_LIMIT, "10 s"),
     REPORT: _time_and_memory(REPORT_LIMIT, "120 s"),
 }
@@ -93,6 +99,7 @@ ORDER = (
     EMPTY_AGAIN,
     FIRST,
     QUIET,
+    FIRST_NEW,
     REPORT,
     PREFECT_EMPTY,
     PREFECT_TASKS,

@@ -2,10 +2,13 @@
 
 1. generate the home (scaled_home: register and inbox);
 2. the floor: every inbox file read once by a bare process (bench/floor.py);
-3. `sroi run` on an empty inbox in a new home (Prefect's database and the ledger are created),
-   and again in that home (server start only): the fixed cost of a run;
-4. `sroi run` on the generated home (first run, in a new home), then again with nothing new
-   (quiet run);
+3. in the home with its inbox set aside, `sroi run` (an empty inbox in a new home: Prefect's
+   database and the ledger are created) and again (an empty inbox in an existing home: the
+   fixed cost of every run);
+4. the inbox back: `sroi run` on it (first run), then again with nothing new (quiet run); their
+   difference is the marginal cost of the files, compared with the floor;
+   and on a copy of the generated home, `sroi run` as the very first command in it (first run
+   in a new home);
 5. `sroi report` of the home's last quarter (HTML and PDF of every contract, municipality and
    the region);
 6. Prefect alone (bench/prefect_probe.py): server start and an empty flow run, and a flow run
@@ -31,6 +34,7 @@ FLOOR = "floor"
 EMPTY_NEW = "empty_new"
 EMPTY_AGAIN = "empty_again"
 FIRST = "first"
+FIRST_NEW = "first_new"
 QUIET = "quiet"
 REPORT = "report"
 PREFECT_EMPTY = "prefect_empty"
@@ -167,21 +171,28 @@ def measure_home(size: Size, folder: Path) -> HomeResult:
     failed (its log is under folder/logs)."""
     result = HomeResult(size)
     runner = _Runner(result, folder / "logs")
-    home, empty = folder / "home", folder / "empty-home"
+    home, new_home, empty = folder / "home", folder / "new-home", folder / "empty-home"
     if not _generate(runner, size, home).ok:
         return result
+    shutil.copytree(home, new_home)
     result.inbox_files = sum(1 for path in (home / "inbox").rglob("*") if path.is_file())
     runner.module(FLOOR, "floor: every inbox file read once", "bench.floor", str(home / "inbox"))
-    _empty_home(home, empty)
-    runner.sroi_run(EMPTY_NEW, "sroi run, empty inbox, new home", empty)
-    runner.sroi_run(EMPTY_AGAIN, "sroi run, empty inbox, existing home", empty)
-    first = runner.sroi_run(FIRST, "sroi run, first run (new home)", home)
+    held = folder / "inbox-held"
+    (home / "inbox").rename(held)
+    (home / "inbox").mkdir()
+    runner.sroi_run(EMPTY_NEW, "sroi run, empty inbox, new home", home)
+    runner.sroi_run(EMPTY_AGAIN, "sroi run, empty inbox, existing home", home)
+    (home / "inbox").rmdir()
+    held.rename(home / "inbox")
+    first = runner.sroi_run(FIRST, "sroi run, first run of the files", home)
     result.task_runs = prefect_task_runs(home)
     if first.ok:
         runner.sroi_run(QUIET, "sroi run, quiet run (nothing new)", home)
         quarter = str(LAST_QUARTER)
         label = f"sroi report {quarter} (HTML and PDF)"
         runner.sroi(REPORT, label, "report", "--home", str(home), "--quarter", quarter)
+    runner.sroi_run(FIRST_NEW, "sroi run, first run in a new home", new_home)
+    _empty_home(home, empty)
     runner.probe(PREFECT_EMPTY, "Prefect alone: server start, empty flow run", empty, 0)
     if result.task_runs:
         label = f"Prefect alone: flow run with {result.task_runs} no-op task runs"
