@@ -110,3 +110,52 @@ def test_same_totals_in_any_order_and_when_processed_again(files: list[dict[str,
             )
         ingest_inbox(home=str(forward.root), as_of=date(2026, 7, 1))
         assert _figures(forward) == before
+
+
+def _two_contract_home(root: Path, name: str) -> Home:
+    home = Home(root / name)
+    app.init_home(home)
+    period = {"Startdatum": date(2026, 1, 1), "Einddatum": date(2027, 12, 31)}
+    write_register(
+        home.root / "contracts.xlsx",
+        [contract_row("TW-2026-100", **period), contract_row("TW-2026-300", **period)],
+    )
+    return home
+
+
+def _submit(home: Home, contract: str, name: str = "q1.xlsx", **changes: Any) -> None:
+    """The person, full time from 5 January, on `contract`."""
+    write_submission(
+        home.inbox / contract / name,
+        placements=[placement(PEOPLE[0], Startdatum=date(2026, 1, 5), **changes)],
+    )
+
+
+def _by_contract(home: Home) -> dict[str, float]:
+    document = summary(home, Quarter(2026, 1))
+    return {c["contract_id"]: c["realized_to_date"] for c in document["contracts"]}
+
+
+def test_a_tie_between_contracts_goes_by_contract_not_by_arrival_or_resubmission(
+    tmp_path: Path,
+) -> None:
+    """VALUATION.md section 2: one person placed full time on two contracts from the same day
+    counts one FTE, served by contract id (then block), not by which file came first or which
+    line is older; a routine re-submission (a new version of the line) moves nothing."""
+    together = _two_contract_home(tmp_path, "together")
+    _submit(together, "TW-2026-100")
+    _submit(together, "TW-2026-300")
+    ingest_inbox(home=str(together.root), as_of=date(2026, 4, 10))
+    apart = _two_contract_home(tmp_path, "apart")
+    _submit(apart, "TW-2026-300")
+    ingest_inbox(home=str(apart.root), as_of=date(2026, 4, 10))  # its line is the older one
+    _submit(apart, "TW-2026-100")
+    ingest_inbox(home=str(apart.root), as_of=date(2026, 4, 10))
+    figures = _by_contract(together)
+    assert figures == _by_contract(apart)
+    assert figures["TW-2026-100"] > 0
+    assert figures["TW-2026-300"] == 0, "the lower contract id is served first"
+
+    _submit(apart, "TW-2026-100", "q1 opnieuw.xlsx", Einddatum=date(2027, 6, 30))
+    ingest_inbox(home=str(apart.root), as_of=date(2026, 4, 11))
+    assert _by_contract(apart) == figures
