@@ -111,7 +111,7 @@ def write_submission_template(
     """The blank workbook for a contractor: for a registered contract (its ruleset, its number
     filled in), or for a ruleset. Without either, the one ruleset all contracts use."""
     from flows.workspace import opened  # noqa: PLC0415 - only this command needs it
-    from sroi.template import write_template  # noqa: PLC0415 - only this command needs it
+    from reporting.template import write_template  # noqa: PLC0415 - only this command needs it
 
     if output.suffix.lower() != ".xlsx":
         raise UserError(f"{output}: the template is an .xlsx file")

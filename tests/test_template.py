@@ -19,11 +19,11 @@ from flows.quarter import summary
 from ledger.files import FileStatus
 from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
+from reporting.template import write_template
 from rulesets.catalog import load_catalog
 from rulesets.model import FixedBlock, HoursBlock, InvoiceBlock, PlacementBlock, Ruleset
 from rulesets.vocabulary import TableDefinition, builtin_vocabulary
 from sroi import app
-from sroi.template import write_template
 from tests.builders import contract_row, make_contract, valid_bsns, write_register
 
 CATALOG = load_catalog()

@@ -12,6 +12,6 @@ columns.py derives the columns from the field definitions, examples.py the examp
 guide.py writes `Uitleg`, workbook.py the workbook itself.
 """
 
-from sroi.template.workbook import write_template
+from reporting.template.workbook import write_template
 
 __all__ = ["write_template"]

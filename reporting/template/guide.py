@@ -8,6 +8,9 @@ from typing import Any
 from openpyxl.styles import Font
 
 from domain.contracts import Contract
+from reporting.template.columns import SheetPlan
+from reporting.template.examples import CellValue, example_rows
+from reporting.template.layout import BOLD, FIRST_DATA_ROW, HEADER_ROW, TITLE, WRAP
 from rulesets.model import (
     Eligibility,
     FixedBlock,
@@ -16,9 +19,6 @@ from rulesets.model import (
     PlacementBlock,
     Ruleset,
 )
-from sroi.template.columns import SheetPlan
-from sroi.template.examples import CellValue, example_rows
-from sroi.template.layout import BOLD, FIRST_DATA_ROW, HEADER_ROW, TITLE, WRAP
 
 _APPROVAL = "goedkeuring door de contactpersoon social return (kolom Goedgekeurd door)"
 

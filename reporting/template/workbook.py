@@ -13,11 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.contracts import Contract
-from rulesets.model import FixedBlock, InvoiceBlock, PlacementBlock, Ruleset
-from rulesets.vocabulary import Vocabulary, builtin_vocabulary
-from sroi.template.columns import Column, SheetPlan, sheet_plans
-from sroi.template.guide import write_guide
-from sroi.template.layout import (
+from reporting.template.columns import Column, SheetPlan, sheet_plans
+from reporting.template.guide import write_guide
+from reporting.template.layout import (
     BOLD,
     CONTRACT_ROW,
     CONTRACTOR_ROW,
@@ -33,6 +31,8 @@ from sroi.template.layout import (
     TITLE_ROW,
     WRAP,
 )
+from rulesets.model import FixedBlock, InvoiceBlock, PlacementBlock, Ruleset
+from rulesets.vocabulary import Vocabulary, builtin_vocabulary
 
 CHOICE_TITLES = {
     "target_groups": "Doelgroep",
