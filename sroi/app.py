@@ -83,6 +83,8 @@ def prepared_run(home: Home, *, verbose: bool = False) -> Iterator[int]:
     home.require_exists()
     with local_prefect(home, verbose=verbose) as server:
         waiting = waiting_files(home)
+        import flows.ingest  # noqa: F401, PLC0415 - the flow's imports, while the server starts
+
         if server is not None:
             server.wait_until_ready()
         yield waiting
