@@ -1,6 +1,7 @@
 """The Prefect deployments `sroi serve` serves for one home (INTERFACE.md sections 6 and 8):
-the nightly validation run (cron in the schedules' time zone), the quarterly report run (on
-the report days of flows.calendar) and the inbox-watch run (no schedule: the watch starts it).
+the nightly validation run and its mail (cron in the schedules' time zone), the quarterly
+report run and its mail (on the report days of flows.calendar) and the inbox-watch run (no
+schedule: the watch starts it).
 Several `sroi serve` processes on machines sharing the home register the same deployments and
 share their runs; the claims in the ledger split the inbox between them."""
 
@@ -16,13 +17,13 @@ from prefect.schedules import Cron, RRule
 from flows.calendar import quarterly_rrule, report_days
 from flows.home import Home
 from flows.ingest import ingest_inbox
+from flows.nightly import NIGHTLY_STARTER, nightly_run
 from flows.quarterly import quarterly_run
 from flows.settings import ScheduleSettings
 
 NIGHTLY = "nightly"
 QUARTERLY = "quarterly"
 INBOX_WATCH = "inbox-watch"
-NIGHTLY_STARTER = "nightly schedule"
 WATCH_STARTER = "inbox watch"
 TAGS = ["sroi"]
 
@@ -49,11 +50,11 @@ def sroi_deployments(home: Home, schedule: ScheduleSettings, today: date) -> lis
     zone = schedule.timezone
     days = report_days(today)
     made = [
-        ingest_inbox.to_deployment(
+        nightly_run.to_deployment(
             name=NIGHTLY,
             schedules=[Cron(schedule.nightly, timezone=zone)],
             parameters={"home": root, "started_by": NIGHTLY_STARTER},
-            description=f"Nightly validation of the inbox of {root}.",
+            description=f"Nightly validation of the inbox of {root}, then the mail that is due.",
             entrypoint_type=EntrypointType.MODULE_PATH,
             tags=TAGS,
         ),
@@ -69,7 +70,8 @@ def sroi_deployments(home: Home, schedule: ScheduleSettings, today: date) -> lis
             schedules=[RRule(quarterly_rrule(days, schedule.quarterly_time, zone), timezone=zone)],
             parameters={"home": root},
             description=(
-                f"Report day of {root}: inbox, reports of the quarter just ended, retention. "
+                f"Report day of {root}: inbox, reports of the quarter just ended, retention, "
+                "mail. "
                 f"Next: {', '.join(day.isoformat() for day in days[:4])}."
             ),
             entrypoint_type=EntrypointType.MODULE_PATH,

@@ -71,7 +71,7 @@ def reported_on(record: FileRecord) -> Quarter:
     return Quarter.last_completed(day)
 
 
-def _submitted(workspace: Workspace, quarter: Quarter) -> frozenset[str]:
+def submitted_for(workspace: Workspace, quarter: Quarter) -> frozenset[str]:
     """Contracts with an archived (not retracted) file in a run that reported on `quarter`."""
     with workspace.ledger.reading() as session:
         records = session.scalars(
@@ -101,6 +101,7 @@ def write_reports(home: Home, quarter: Quarter, generated: date) -> list[Path]:
     """All reports of the quarter: per contract, per municipality and for the region, and the
     quarter's index.html. A quarter that has not ended on `generated` is marked provisional."""
     # Imported here: the charts load matplotlib, which commands without reports never need.
+    from flows.worklist import current_worklist  # noqa: PLC0415 - it builds on this module
     from reporting.quarter import ReportInputs, write_quarter_reports  # noqa: PLC0415
     from reporting.render import template_environment  # noqa: PLC0415
 
@@ -114,7 +115,8 @@ def write_reports(home: Home, quarter: Quarter, generated: date) -> list[Path]:
             quarantined=_quarantined(workspace),
             register_problems=[p.describe_nl(view.register.file) for p in view.register.problems],
             generated=generated,
-            submitted=_submitted(workspace, quarter),
+            submitted=submitted_for(workspace, quarter),
+            worklist=current_worklist(workspace, view, generated),
         )
         environment = template_environment(home.root / "report_templates")
         return write_quarter_reports(home.reports, inputs, environment)

@@ -241,3 +241,32 @@ class AuditEvent(Base):
     file_id: Mapped[int | None] = mapped_column(ForeignKey("files.id"))
     line_id: Mapped[int | None] = mapped_column(ForeignKey("lines.id"))
     detail: Mapped[dict[str, Any]]
+
+
+class MailRecord(Base):
+    """A message the pipeline sends (`sroi mail`, the scheduled runs): what it covers, to whom,
+    and how it went. Its key names what it covers, so the same report, feedback or reminder is
+    never sent twice; a failed one is tried again by the next mail step."""
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (Index("ix_mail_messages_key", "key", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))
+    """What the message covers, e.g. 'report:2026Q3:gemeente:enschede', 'feedback:file:12'."""
+    kind: Mapped[str] = mapped_column(String(16))
+    """municipality, region, feedback or reminder."""
+    quarter: Mapped[str | None] = mapped_column(String(8))
+    contract_id: Mapped[str | None] = mapped_column(String(64))
+    municipality: Mapped[str | None] = mapped_column(Text)
+    file_ids: Mapped[list[int]] = mapped_column(JSON)
+    """The archived workbooks whose feedback it carries."""
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    """sending, sent, failed or cancelled."""
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]

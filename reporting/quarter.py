@@ -38,6 +38,7 @@ from reporting.views import (
     shared_figures,
     trend_bars,
 )
+from reporting.worklist import Worklist
 from rulesets.model import block_sort_key
 from validators.lines import HourFacts, LineStatus, PurchaseFacts
 from valuation.accrual import StoredLine
@@ -60,6 +61,8 @@ class ReportInputs:
     generated: date
     submitted: frozenset[str] = frozenset()
     """Contracts with a file processed in a run that reported on this quarter."""
+    worklist: Worklist | None = None
+    """What needs the coordinators now (the region report's last section)."""
 
     @property
     def provisional(self) -> bool:
@@ -239,7 +242,28 @@ def _region_context(inputs: ReportInputs, lines_per_contract: Counter[str]) -> d
         "register_problems": list(inputs.register_problems),
         "notes": ruleset_notes([v.ruleset for v in portfolio.contracts]),
         "no_data": _no_data(portfolio.contracts, portfolio.quarter, lines),
+        "worklist": _worklist_rows(
+            inputs.worklist, {v.contract.contract_id for v in portfolio.contracts}
+        ),
     }
+
+
+def _worklist_rows(worklist: Worklist | None, reported: set[str]) -> list[dict[str, Any]] | None:
+    """The worklist's items for the region report (a contract with a report is a link); None
+    when it was not made."""
+    if worklist is None:
+        return None
+    return [
+        {
+            "kind": item.kind.label_nl,
+            "contract_id": item.contract_id or "",
+            "href": contract_href(item.contract_id) if item.contract_id in reported else "",
+            "reference": item.reference_nl,
+            "what": item.what,
+            "reason": item.reason,
+        }
+        for item in worklist.items
+    ]
 
 
 def _index_context(inputs: ReportInputs) -> dict[str, Any]:

@@ -268,6 +268,66 @@ def audit_command(contract_id: str | None, since: date | None, home_dir: Path | 
     echo_audit(audit(Home.resolve(home_dir), contract_id, start))
 
 
+@cli.command("mail", short_help="Send the reports, feedback and reminders that are due.")
+@click.option(
+    "--quarter", type=QUARTER, default=None, help="e.g. 2025Q3; default: the last completed one."
+)
+@click.option("--dry-run", is_flag=True, help="List what would go to whom; send nothing.")
+@click.option(
+    "--as-of", "as_of", type=DATE, default=None, help="The day of sending; default today."
+)
+@home_option
+def mail_command(
+    quarter: Quarter | None, dry_run: bool, as_of: date | None, home_dir: Path | None
+) -> None:
+    """Send what is due ([mail] in sroi.toml): each municipality its report and its contracts'
+    reports, the region its report (once the quarter has ended; the reports are written first),
+    each contractor the feedback workbooks of its files processed since the quarter began, a
+    reminder with the blank template to contractors without a submission, and every message
+    that failed before. Nothing is sent twice. Exit 1 when a message failed."""
+    from flows.mail import MailOutcome, ReportMail, check_mail_settings, send_due_mail
+    from sroi.mail_output import echo_mail_report
+
+    home = Home.resolve(home_dir)
+    home.require_exists()
+    today = as_of or date.today()
+    chosen = quarter or Quarter.last_completed(today)
+    if chosen.first_day > today:
+        raise click.BadParameter(
+            f"{chosen} has not begun yet (today is {today:%d-%m-%Y})", param_hint="--quarter"
+        )
+    if not dry_run:
+        check_mail_settings(home)
+    report = send_due_mail(home, chosen, today, reports=ReportMail.WRITE_FIRST, dry_run=dry_run)
+    echo_mail_report(report, dry_run=dry_run)
+    if report.count(MailOutcome.FAILED):
+        sys.exit(1)
+
+
+@cli.command("worklist", short_help="What needs a coordinator now, first things first.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    default=None,
+    help="The day; default today. The work is about the last completed quarter then.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@home_option
+def worklist_command(as_of: date | None, as_json: bool, home_dir: Path | None) -> None:
+    """What needs a coordinator now, first things first: files in quarantine, lines pending
+    approval (with the id `sroi approve` takes), mail that failed, contracts without a
+    submission for the quarter, contracts behind schedule or forecast to end short."""
+    from flows.worklist import worklist
+    from sroi.worklist_output import echo_worklist
+
+    result = worklist(Home.resolve(home_dir), as_of or date.today())
+    if as_json:
+        click.echo(json.dumps(result.document(), ensure_ascii=False, indent=2))
+    else:
+        echo_worklist(result)
+
+
 @cli.command(short_help="Run by itself: nightly, quarterly and inbox-watch runs (Prefect).")
 @click.option("--verbose", is_flag=True, help="Show Prefect's own log lines.")
 @home_option

@@ -59,6 +59,7 @@ def test_migrations_create_every_table_on_a_fresh_database(tmp_path: Path) -> No
         "valuations",
         "audit_events",
         "claims",
+        "mail_messages",
     }
     assert schema_differences(ledger) == []
     ledger.close()
