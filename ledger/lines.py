@@ -4,74 +4,26 @@ says something new about it adds a version, and its current version is the one t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import UnknownLine
-from ledger.schema import Base, FileRecord, LineRecord, LineVersion, ValuationRecord
-from ledger.serialize import facts_from_json, facts_to_json
+from ledger.schema import FileRecord, LineRecord, LineVersion
+from ledger.serialize import facts_from_json
+from ledger.writing import now, store_lines
 from parsers.grid import Provenance
 from validators.approval import approve
 from validators.known import invoice_number_key
 from validators.lines import (
     CheckedLine,
-    HourFacts,
     LineKind,
     LineStatus,
-    PlacementFacts,
-    PurchaseFacts,
 )
 from valuation.accrual import StoredLine
 from valuation.components import Component, ComponentKind, ValuedLine
-
-
-def now() -> datetime:
-    """Ledger times are UTC without a zone (SQLite and PostgreSQL alike)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _valuations(item: ValuedLine) -> list[ValuationRecord]:
-    return [
-        ValuationRecord(
-            kind=component.kind.value,
-            block_code=component.block_code,
-            amount=component.amount,
-            fte=component.fte,
-            count_days=component.count_days,
-        )
-        for component in item.components
-    ]
-
-
-def _new_version(
-    line: CheckedLine, file_id: int, ruleset_id: str, *, from_pdf: bool
-) -> LineVersion:
-    facts = line.facts
-    return LineVersion(
-        file_id=file_id,
-        kind=line.kind.value,
-        status=line.status.value,
-        reasons=list(line.reasons),
-        warnings=list(line.warnings),
-        block_code=line.block_code,
-        ruleset_id=ruleset_id,
-        identity=line.identity,
-        fingerprint=line.fingerprint,
-        match_keys=list(line.match_keys),
-        source_file=line.provenance.file,
-        source_sheet=line.provenance.sheet,
-        source_row=line.provenance.row,
-        person_key=facts.person_key if isinstance(facts, PlacementFacts) else None,
-        facts=facts_to_json(facts),
-        raw_summary=line.raw_summary,
-        from_pdf=from_pdf and line.provenance.sheet is None,
-        approved_by=facts.approved_by if isinstance(facts, PurchaseFacts | HourFacts) else None,
-        created_at=now(),
-    )
 
 
 def make_current(record: LineRecord, version: LineVersion | None) -> None:
@@ -84,102 +36,12 @@ def make_current(record: LineRecord, version: LineVersion | None) -> None:
     record.invoice_key = invoice_number_key(number) if isinstance(number, str) else None
 
 
-def _lines_for(
-    session: Session, valued: Sequence[ValuedLine], contract_id: str
-) -> list[LineRecord]:
-    """The line of each item: the one it names (`line_id`), or a new one (added in one go)."""
-    named = [item.line.line_id for item in valued if item.line.line_id is not None]
-    existing = {
-        record.id: record
-        for record in session.scalars(select(LineRecord).where(LineRecord.id.in_(named)))
-    }
-    at = now()
-    records = []
-    new = []
-    for item in valued:
-        record = existing.get(item.line.line_id) if item.line.line_id is not None else None
-        if record is None:
-            record = LineRecord(contract_id=contract_id, kind=item.line.kind.value, created_at=at)
-            new.append(record)
-        records.append(record)
-    _number(session, LineRecord, new)
-    session.add_all(new)
-    session.flush()
-    return records
-
-
-def _number(session: Session, model: type[Base], rows: Sequence[Base]) -> None:
-    """Primary keys for new rows, on SQLite: it cannot return the keys it makes for many rows
-    in order, so SQLAlchemy would insert them one statement per row. (Writers on SQLite take
-    turns, so the next numbers are free; PostgreSQL numbers a batch itself.)"""
-    if not rows or session.get_bind().dialect.name != "sqlite":
-        return
-    highest = session.scalar(select(func.max(model.id))) or 0  # type: ignore[attr-defined]
-    for offset, row in enumerate(rows, start=1):
-        row.id = highest + offset  # type: ignore[attr-defined]
-
-
-def _highest_versions(session: Session, line_ids: Sequence[int]) -> dict[int, int]:
-    rows = session.execute(
-        select(LineVersion.line_id, func.max(LineVersion.version))
-        .where(LineVersion.line_id.in_(line_ids))
-        .group_by(LineVersion.line_id)
-    )
-    return {line_id: int(highest) for line_id, highest in rows}
-
-
 def arrival_order(session: Session, version: LineVersion) -> tuple[datetime, str, int]:
     """When a version's evidence arrived: its file's time in the inbox, then (for files that
     arrived at the same moment, or on a share with coarse times) its place in the inbox, then
     the version number (a re-check of the same file is newer than its first judgement)."""
     file = session.get(FileRecord, version.file_id)
     return (version.received_at, file.inbox_path if file else "", version.version)
-
-
-def _counts_last(session: Session, record: LineRecord, version: LineVersion) -> bool:
-    """Whether `version` is the line's newest evidence: it arrived after (or is) the version
-    that counts now. Evidence received earlier but processed later (another worker, a file left
-    waiting) becomes history, so the order of processing never changes what counts."""
-    if record.current_version_id is None or record.current_version_id == version.id:
-        return True
-    current = session.get(LineVersion, record.current_version_id)
-    if current is None:
-        return True
-    return arrival_order(session, version) >= arrival_order(session, current)
-
-
-def store_lines(
-    session: Session,
-    file_id: int,
-    contract_id: str,
-    ruleset_id: str,
-    valued: Sequence[ValuedLine],
-    *,
-    received_at: datetime,
-    from_pdf: bool = False,
-) -> list[LineVersion]:
-    """Adds every line as a new line or a new version of the line it names (`line_id`); the
-    version received last counts. A file's lines are written together (a few statements per
-    file, not per line)."""
-    records = _lines_for(session, valued, contract_id)
-    highest = _highest_versions(session, [record.id for record in records])
-    stored = []
-    for record, item in zip(records, valued, strict=True):
-        version = _new_version(item.line, file_id, ruleset_id, from_pdf=from_pdf)
-        version.line_id = record.id
-        version.contract_id = record.contract_id
-        highest[record.id] = version.version = highest.get(record.id, 0) + 1
-        version.received_at = received_at
-        version.valuations = _valuations(item)
-        stored.append(version)
-    _number(session, LineVersion, stored)
-    _number(session, ValuationRecord, [term for version in stored for term in version.valuations])
-    session.add_all(stored)
-    session.flush()
-    for record, version in zip(records, stored, strict=True):
-        if _counts_last(session, record, version):
-            make_current(record, version)
-    return stored
 
 
 def checked_line(version: LineVersion) -> CheckedLine:
@@ -285,6 +147,9 @@ def approve_line(session: Session, line_id: int, by: str) -> LineVersion:
         [ValuedLine(replace(approved, line_id=record.id), components(version))],
         received_at=version.received_at,
         from_pdf=version.from_pdf,
+        approved_at=now(),
     )
-    stored.approved_at = now()
-    return stored
+    new = session.get(LineVersion, stored)
+    if new is None:  # just inserted in this transaction
+        raise UnknownLine(line_id)
+    return new
