@@ -30,11 +30,12 @@ from flows.crash_points import CrashPoint, crash_point
 from flows.feedback import mark_feedback_written, pending_feedback
 from flows.filing import InboxFile, list_inbox
 from flows.home import Home
+from flows.reading import ReadContext, ReadResult
 from flows.recheck import Recheck, recheck_contracts
 from flows.retrying import IO_RETRIES
 from flows.run_artifact import publish_run_artifact
 from flows.storing import AfterCommit, ClaimedFile, FileResult, RunContext, store_one
-from flows.workers import ReadResult, Workers, workers
+from flows.workers import Workers, workers
 from flows.workspace import Workspace, open_workspace
 from ledger.claims import release_all
 from ledger.lines import now
@@ -108,7 +109,7 @@ def _store_chunk(run: RunContext, chunk: _Chunk) -> list[FileResult]:
 
 def _start_chunk(run: RunContext, pool: Workers, files: list[InboxFile], tally: Tally) -> _Chunk:
     claimed = claim(run, files, tally)
-    chunk = _Chunk(claimed, pool.read([item.file.path for item in claimed]))
+    chunk = _Chunk(claimed, pool.read([item.file for item in claimed]))
     crash_point(CrashPoint.READING)
     return chunk
 
@@ -165,6 +166,17 @@ def _end(run: RunContext, report: RunReport) -> None:
         finish_run(session, run.run_id, report.state, report.outcomes(), now=now())
 
 
+def _read_context(run: RunContext) -> ReadContext:
+    workspace = run.workspace
+    return ReadContext(
+        workspace.limits,
+        workspace.vocabulary,
+        run.register,
+        workspace.catalog,
+        workspace.pseudonymizer.key,
+    )
+
+
 def _run(run: RunContext, results: list[FileResult]) -> RunReport:
     workspace = run.workspace
     changed = workspace.sync_register(run.register)
@@ -174,7 +186,7 @@ def _run(run: RunContext, results: list[FileResult]) -> RunReport:
     tally = Tally()
     with (
         kept_alive(workspace.ledger, run.claimant),
-        workers(workspace.limits, workspace.vocabulary) as pool,
+        workers(_read_context(run)) as pool,
     ):
         rechecks = recheck_contracts(run, changed)
         process_inbox(run, pool, tally, results)

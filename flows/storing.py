@@ -28,7 +28,7 @@ from flows.filing import (
     sha256_of,
     write_reason,
 )
-from flows.workers import Defect, Read, ReadResult, Unreadable
+from flows.reading import Defect, Read, ReadResult, Unreadable
 from flows.workspace import Workspace
 from ledger.evidence import LedgerEvidence
 from ledger.files import (
@@ -231,6 +231,7 @@ class _Storing:
         workspace = self.workspace
         ruleset = workspace.catalog.resolve(contract.ruleset_id, contract.award_date)
         parsed = read.parsed
+        judged = read.judged if read.judged_for == contract.contract_id else None
         checked = validate_submission(
             parsed,
             contract,
@@ -238,6 +239,7 @@ class _Storing:
             LedgerEvidence(self.session),
             workspace.pseudonymizer,
             readings=read.readings,
+            judged=judged,
         )
         destination = self.place(workspace.home.archive / contract.contract_id)
         record = self.record(

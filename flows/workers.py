@@ -1,7 +1,8 @@
-"""The parallel part of a run: reading inbox files and writing feedback workbooks, on every
-core. Any `concurrent.futures` executor does it: a process pool by default (one process per
-core); an operator with a Dask cluster can pass `distributed.Client.get_executor()` instead.
-The flows only submit jobs and collect results, in order."""
+"""The parallel part of a run: reading inbox files (flows.reading) and writing feedback
+workbooks, on every core. Any `concurrent.futures` executor does it: a process pool by default
+(one process per core); an operator with a Dask cluster can pass
+`distributed.Client.get_executor()` instead. The flows only submit jobs and collect results,
+in order."""
 
 from __future__ import annotations
 
@@ -16,19 +17,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
-from itertools import islice
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from domain.errors import FileRejected
-from parsers import Parsed, read_submission
-from parsers.grid import RawTable
+from flows.filing import InboxFile
+from flows.reading import ReadContext, ReadResult, read_files, remember
 from parsers.limits import ReadLimits
-from parsers.submission import ParsedWorkbook
 from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow, write_feedback_workbook
-from rulesets.vocabulary import Vocabulary
-from validators.rows import TableReadings, read_tables
 
 T = TypeVar("T")
 _INLINE_UP_TO = 1
@@ -36,35 +33,6 @@ _INLINE_UP_TO = 1
 _MEMORY_FOLDER = "/dev/shm"  # noqa: S108 - a worker's own short-lived files, in memory
 FILES_PER_JOB = 8
 """Files a worker reads in one go: their rows are checked in one pandera call per kind."""
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A file the parsers refused, with the Dutch reason (exceptions do not travel well
-    between processes)."""
-
-    reason_nl: str
-
-
-@dataclass(frozen=True)
-class Defect:
-    """A parser failed in a way it should not (a defect in our code): the file is quarantined
-    with a general reason, the traceback goes to the operator's log."""
-
-    kind: str
-    traceback: str
-
-
-@dataclass(frozen=True)
-class Read:
-    """A file the parsers read, with the rows of each of its tables read (validators.rows);
-    an invoice has no tables."""
-
-    parsed: Parsed
-    readings: tuple[TableReadings, ...] = ()
-
-
-ReadResult = Read | Unreadable | Defect
 
 
 @dataclass(frozen=True)
@@ -84,7 +52,8 @@ class FeedbackDone:
     problem: str | None = None
 
 
-_READING: tuple[ReadLimits, Vocabulary] | None = None
+_LIMITS: ReadLimits | None = None
+"""In a worker process: the limits of the run it works for."""
 
 
 def _exit_with(parent: int) -> None:
@@ -98,12 +67,13 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=watch, name="sroi-parent-watch", daemon=True).start()
 
 
-def _start_worker(limits: ReadLimits, vocabulary: Vocabulary, parent: int) -> None:
+def _start_worker(context: ReadContext, parent: int) -> None:
     """Runs once in every worker process: what every file is read with. A Ctrl-C in the
     terminal is for the run (it stops after the file at hand), not for its workers; a worker
     whose run was killed ends too."""
-    global _READING  # noqa: PLW0603 - one value per worker process, set when it starts
-    _READING = (limits, vocabulary)
+    global _LIMITS  # noqa: PLW0603 - one value per worker process, set when it starts
+    _LIMITS = context.limits
+    remember(context)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if Path(_MEMORY_FOLDER).is_dir() and os.access(_MEMORY_FOLDER, os.W_OK):
         # openpyxl writes each sheet to a temporary file before zipping it
@@ -111,55 +81,10 @@ def _start_worker(limits: ReadLimits, vocabulary: Vocabulary, parent: int) -> No
     _exit_with(parent)
 
 
-def _parse(path: Path, limits: ReadLimits, vocabulary: Vocabulary | None) -> ReadResult:
-    try:
-        return Read(read_submission(path, limits, vocabulary))
-    except FileRejected as rejected:
-        return Unreadable(rejected.reason_nl)
-    except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
-        return Defect(type(defect).__name__, traceback.format_exc())
-
-
-def _tables(result: ReadResult) -> list[RawTable]:
-    if isinstance(result, Read) and isinstance(result.parsed, ParsedWorkbook):
-        return list(result.parsed.tables)
-    return []
-
-
-def _with_rows(results: list[ReadResult]) -> list[ReadResult]:
-    """The rows of all workbooks read together (one pandera call per table kind)."""
-    readings = iter(read_tables([table for result in results for table in _tables(result)]))
-    return [
-        replace(result, readings=tuple(islice(readings, len(_tables(result)))))
-        if isinstance(result, Read)
-        else result
-        for result in results
-    ]
-
-
-def _with_rows_alone(result: ReadResult) -> ReadResult:
-    try:
-        return _with_rows([result])[0]
-    except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
-        return Defect(type(defect).__name__, traceback.format_exc())
-
-
-def read_files(
-    paths: Sequence[Path], context: tuple[ReadLimits, Vocabulary] | None = None
-) -> list[ReadResult]:
-    """The parse stage for a few files, in a worker, and the rows of their tables read."""
-    limits, vocabulary = context or _READING or (ReadLimits(), None)
-    results = [_parse(path, limits, vocabulary) for path in paths]
-    try:
-        return _with_rows(results)
-    except Exception:  # noqa: BLE001 - find the file it belongs to
-        return [_with_rows_alone(result) for result in results]
-
-
 def write_feedback(job: FeedbackJob, limits: ReadLimits | None = None) -> FeedbackDone:
     """One feedback workbook, in a worker; a problem is reported, not raised (the ledger is
     complete already and one unwritable copy must not stop the others)."""
-    reading = limits or (_READING[0] if _READING else ReadLimits())
+    reading = limits or _LIMITS or ReadLimits()
     try:
         write_feedback_workbook(
             job.original,
@@ -184,23 +109,19 @@ class Workers:
     """Submits jobs to an executor, or runs them inline when there are few."""
 
     def __init__(
-        self,
-        executor: Executor | None,
-        context: tuple[ReadLimits, Vocabulary],
-        *,
-        initialised: bool = False,
+        self, executor: Executor | None, context: ReadContext, *, initialised: bool = False
     ) -> None:
         self._executor = executor
         self._context = context
         self._initialised = initialised
         """Whether the executor's processes already hold the context (our own pool)."""
 
-    def read(self, paths: Sequence[Path]) -> Iterator[ReadResult]:
-        """Every file read, in the order given; the files go to the workers a few at a time
-        (the reading starts at once)."""
+    def read(self, files: Sequence[InboxFile]) -> Iterator[ReadResult]:
+        """Every file read and judged (flows.reading), in the order given; the files go to the
+        workers a few at a time (the reading starts at once)."""
         jobs = [
-            list(paths[start : start + FILES_PER_JOB])
-            for start in range(0, len(paths), FILES_PER_JOB)
+            list(files[start : start + FILES_PER_JOB])
+            for start in range(0, len(files), FILES_PER_JOB)
         ]
         return (result for done in self._map(read_files, jobs) for result in done)
 
@@ -208,7 +129,7 @@ class Workers:
         return self._map(write_feedback, jobs)
 
     def _map(self, function: Callable[..., T], items: Sequence[Any]) -> Iterator[T]:
-        context = self._context if function is read_files else self._context[0]
+        context = self._context if function is read_files else self._context.limits
         if self._executor is None or len(items) <= _INLINE_UP_TO:
             return (function(item, context) for item in items)
         futures: list[Future[T]] = [
@@ -220,7 +141,7 @@ class Workers:
         return (future.result() for future in futures)
 
 
-def _process_pool(context: tuple[ReadLimits, Vocabulary]) -> ProcessPoolExecutor:
+def _process_pool(context: ReadContext) -> ProcessPoolExecutor:
     """One process per core. Forked where the platform allows: the workers start at once with
     everything imported (the parse stage neither starts threads nor holds locks across)."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -228,7 +149,7 @@ def _process_pool(context: tuple[ReadLimits, Vocabulary]) -> ProcessPoolExecutor
         max_workers=os.cpu_count() or 1,
         mp_context=multiprocessing.get_context(method),
         initializer=_start_worker,
-        initargs=(*context, os.getpid()),
+        initargs=(context, os.getpid()),
     )
 
 
@@ -247,10 +168,9 @@ def use_executor(executor: Executor) -> Iterator[None]:
 
 
 @contextmanager
-def workers(limits: ReadLimits, vocabulary: Vocabulary) -> Iterator[Workers]:
+def workers(context: ReadContext) -> Iterator[Workers]:
     """The run's workers: the executor of `use_executor` (kept open: it is the caller's), else
     a process pool for the run, shut down afterwards."""
-    context = (limits, vocabulary)
     executor = _EXECUTOR.get()
     if executor is not None:
         yield Workers(executor, context)

@@ -38,7 +38,7 @@ from validators.lines import (
     rejected_line,
 )
 from validators.rows import RowReading, read_rows
-from validators.versions import FileVersions, Unchanged, previous_of
+from validators.versions import Unchanged, place_versions
 
 _PERMANENT = {"vast", "vastdienstverband", "onbepaaldetijd", "permanent", "ja"}
 _ONE = Decimal(1)
@@ -234,32 +234,38 @@ def _match_keys(row: TypedRow, person: str | None, context: PlacementContext) ->
     return tuple(keys)
 
 
-def check_placements(
-    table: RawTable,
-    context: PlacementContext,
-    known: EvidenceLookup,
-    readings: Sequence[RowReading] | None = None,
-) -> tuple[list[CheckedLine], list[Unchanged]]:
-    """Checked lines of a placement table, and the rows that repeat a ledger line. The rows
-    are read here unless `readings` (validators.rows.read_tables) already has them."""
+def judge_placements(
+    readings: Sequence[RowReading], context: PlacementContext
+) -> list[CheckedLine]:
+    """Each row's verdict on its own, without the ledger (block, person, eligibility, FTE); a
+    second row of the same person, block and start date in the table is a double row. Pure:
+    a worker process may do it while the ledger is busy with other files."""
     lines: list[CheckedLine] = []
-    unchanged: list[Unchanged] = []
     seen: dict[str, int] = {}
-    versions = FileVersions(set())
-    contract_id = context.contract.contract_id
-    for reading in read_rows(table) if readings is None else readings:
+    for reading in readings:
         row = reading.row
         line = _check_row(row, list(reading.problems), context)
         if line.identity is not None and line.identity in seen:
             line = _duplicate_in_file(line, seen[line.identity])
         elif line.identity is not None:
             seen[line.identity] = row.provenance.row or 0
-        placed = versions.place(line, previous_of(line, known, contract_id))
-        if isinstance(placed, Unchanged):
-            unchanged.append(placed)
-        else:
-            lines.append(placed)
-    return lines, unchanged
+        lines.append(line)
+    return lines
+
+
+def check_placements(
+    table: RawTable,
+    context: PlacementContext,
+    known: EvidenceLookup,
+    readings: Sequence[RowReading] | None = None,
+    judged: Sequence[CheckedLine] | None = None,
+) -> tuple[list[CheckedLine], list[Unchanged]]:
+    """Checked lines of a placement table, and the rows that repeat a ledger line. The rows
+    are read and judged here unless `readings` (validators.rows.read_tables) or `judged`
+    (judge_placements) already has them."""
+    if judged is None:
+        judged = judge_placements(read_rows(table) if readings is None else readings, context)
+    return place_versions(judged, known, context.contract.contract_id)
 
 
 def _duplicate_in_file(line: CheckedLine, first_row: int) -> CheckedLine:

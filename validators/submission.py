@@ -42,10 +42,13 @@ def validate_submission(
     pseudonymizer: Pseudonymizer,
     *,
     readings: Sequence[TableReadings] | None = None,
+    judged: Sequence[Sequence[CheckedLine] | None] | None = None,
 ) -> CheckedSubmission:
     """The lines of a submission checked against the contract, its ruleset and the ledger.
     `readings` are the workbook's rows read before (validators.rows.read_tables, one per
-    table, e.g. by a worker process); without them the rows are read here."""
+    table, e.g. by a worker process), `judged` its placement tables' rows judged before for
+    this contract (validators.placements.judge_placements; None for other tables); without
+    them that is done here."""
     if isinstance(parsed, InvoiceFields):
         lines, repeated = check_invoice(parsed, contract, ruleset, known)
         return CheckedSubmission(parsed.file, contract.contract_id, tuple(lines), tuple(repeated))
@@ -56,7 +59,8 @@ def validate_submission(
         rows = readings[index] if readings is not None else None
         if kind is TableKind.PLACEMENTS:
             context = PlacementContext(contract, ruleset, pseudonymizer, table.definition)
-            lines, repeated = check_placements(table, context, known, rows)
+            ready = judged[index] if judged is not None else None
+            lines, repeated = check_placements(table, context, known, rows, ready)
         elif kind is TableKind.PURCHASES:
             lines, repeated = check_purchases(table, contract, ruleset, known, rows)
         else:

@@ -11,6 +11,7 @@ correction made since."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from parsers.grid import Provenance
@@ -71,3 +72,20 @@ class FileVersions:
         if isinstance(placed, CheckedLine) and placed.line_id is not None:
             self.updated.add(placed.line_id)
         return placed
+
+
+def place_versions(
+    lines: Sequence[CheckedLine], known: EvidenceLookup, contract_id: str
+) -> tuple[list[CheckedLine], list[Unchanged]]:
+    """Judged lines as new lines or new versions of ledger lines, and the rows that repeat a
+    ledger line, in the order of the rows."""
+    placed_lines: list[CheckedLine] = []
+    unchanged: list[Unchanged] = []
+    versions = FileVersions(set())
+    for line in lines:
+        placed = versions.place(line, previous_of(line, known, contract_id))
+        if isinstance(placed, Unchanged):
+            unchanged.append(placed)
+        else:
+            placed_lines.append(placed)
+    return placed_lines, unchanged
