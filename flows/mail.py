@@ -9,13 +9,11 @@ tried again by the next mail step (as the worklist shows until then)."""
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from email.utils import parseaddr
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -24,14 +22,15 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from domain.contracts import Contract
-from domain.errors import ConfigError
+from domain.errors import SroiError
 from domain.periods import Quarter
 from domain.text import match_key
 from flows.feedback import feedback_path
 from flows.home import Home
+from flows.mail_settings import mail_setting_problems, smtp_account
 from flows.quarter import QuarterView, quarter_view, refuse_unbegun, submitted_for, write_reports
 from flows.settings import MailSettings
-from flows.smtp import MailDeliveryError, SmtpAccount, SmtpSession
+from flows.smtp import MailDeliveryError, SmtpSession
 from flows.worklist import current_worklist
 from flows.workspace import Workspace, opened
 from ledger.lines import now
@@ -75,7 +74,6 @@ from reporting.views import safe_file_name
 from validators.register import Register
 from valuation.portfolio import MunicipalValuation
 
-_ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 REPORT_KINDS = (MailKind.MUNICIPALITY, MailKind.REGION)
 
 
@@ -98,6 +96,16 @@ class MailOutcome(StrEnum):
     """Another mail step is sending it, or just sent it."""
     CANCELLED = "cancelled"
     """A failed reminder no longer needed: the contractor has sent its files meanwhile."""
+
+    @property
+    def label_nl(self) -> str:
+        return {
+            "sent": "verzonden",
+            "failed": "mislukt",
+            "would send": "zou worden verzonden",
+            "busy": "wordt al verzonden",
+            "cancelled": "niet meer nodig",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -127,77 +135,7 @@ class MailReport:
         return sum(1 for result in self.results if result.outcome is outcome)
 
 
-@dataclass(frozen=True)
-class SettingProblem:
-    """A `[mail]` setting that keeps mail from going out: in English for the command line, in
-    Dutch for the worklist."""
-
-    en: str
-    nl: str
-
-
-def mail_setting_problems(
-    settings: MailSettings, environ: Mapping[str, str]
-) -> list[SettingProblem]:
-    """What is missing or wrong in `[mail]` for sending (mail is on: a host is set)."""
-    problems = []
-    _, sender = parseaddr(settings.sender or "")
-    if not settings.sender:
-        problems.append(
-            SettingProblem(
-                '[mail] sender is missing (e.g. sender = "SROI-team <sroi@example.nl>")',
-                "afzender ontbreekt in sroi.toml ([mail] sender)",
-            )
-        )
-    elif not _ADDRESS.fullmatch(sender):
-        problems.append(
-            SettingProblem(
-                f"[mail] sender {settings.sender!r} has no e-mail address",
-                f"afzender {settings.sender!r} in sroi.toml is geen e-mailadres",
-            )
-        )
-    if settings.username and not settings.starttls:
-        problems.append(
-            SettingProblem(
-                "[mail] username without starttls would send the password unencrypted; "
-                "set starttls = true",
-                "inloggen zonder STARTTLS zou het wachtwoord onversleuteld versturen "
-                "(sroi.toml [mail] starttls)",
-            )
-        )
-    if settings.username and not environ.get(settings.password_env):
-        problems.append(
-            SettingProblem(
-                f"[mail] username is set but the environment variable {settings.password_env} "
-                "(the SMTP password) is empty",
-                f"wachtwoord ontbreekt: omgevingsvariabele {settings.password_env} is leeg",
-            )
-        )
-    for name, addresses in settings.municipalities.items():
-        for address in addresses:
-            if not _ADDRESS.fullmatch(address.strip()):
-                problems.append(
-                    SettingProblem(
-                        f"[mail.municipalities] {name}: {address!r} is not an e-mail address",
-                        f"[mail.municipalities] {name}: {address!r} is geen e-mailadres",
-                    )
-                )
-    return problems
-
-
-def check_mail_settings(home: Home) -> MailSettings:
-    """The `[mail]` settings, ready to send: a ConfigError (one line) when mail is off or a
-    setting is missing."""
-    settings = home.load_settings().mail
-    if settings.host is None:
-        raise ConfigError(f"mail is off: no [mail] host in {home.settings_file}")
-    problems = mail_setting_problems(settings, os.environ)
-    if problems:
-        raise ConfigError("; ".join(problem.en for problem in problems))
-    return settings
-
-
-class AttachmentMissing(Exception):
+class AttachmentMissing(SroiError):
     """A file a message should carry is not there (removed, never written)."""
 
     def __init__(self, reason_nl: str) -> None:
@@ -269,8 +207,10 @@ class _Mailer:
             self.views[quarter] = quarter_view(self.workspace, quarter)
         return self.views[quarter]
 
-    def plan(self, quarter: Quarter, reports: ReportMail) -> tuple[list[MailCover], list[str]]:
-        """The new messages due for the quarter and the failed ones to try again."""
+    def plan(
+        self, quarter: Quarter, reports: ReportMail
+    ) -> tuple[list[MailCover], list[MailCover], list[str]]:
+        """The new messages due for the quarter, the failed ones to try again, and notes."""
         with self.workspace.ledger.reading() as session:
             recorded = recorded_keys(session)
             retries = [MailCover.of(record) for record in failed_messages(session)]
@@ -292,7 +232,7 @@ class _Mailer:
             recorded=recorded,
         )
         plan = due_mail(facts)
-        return plan.covers + retries, plan.notes
+        return plan.covers, retries, plan.notes
 
     def prepare(self, cover: MailCover, *, retry: bool) -> Outgoing:
         if cover.kind is MailKind.MUNICIPALITY:
@@ -463,16 +403,9 @@ class _Mailer:
     def send(self, outgoing: Sequence[Outgoing]) -> list[MailResult]:
         """Each message claimed in the ledger, handed to the server, and recorded as sent or
         failed."""
-        settings = self.settings
-        problems = mail_setting_problems(settings, os.environ)
+        problems = mail_setting_problems(self.settings, os.environ)
         blocked = "; ".join(problem.nl for problem in problems) or None
-        account = SmtpAccount(
-            host=settings.host or "",
-            port=settings.port,
-            starttls=settings.starttls,
-            username=settings.username,
-            password=os.environ.get(settings.password_env),
-        )
+        account = smtp_account(self.settings, os.environ)
         results = []
         ledger = self.workspace.ledger
         with SmtpSession(account) as smtp, tempfile.TemporaryDirectory() as scratch:
@@ -546,16 +479,15 @@ def send_due_mail(
         if not dry_run:
             with workspace.ledger.transaction() as session:
                 fail_stale_sending(session, now())
-        covers, notes = mailer.plan(quarter, reports)
+        new, retries, notes = mailer.plan(quarter, reports)
         written = 0
         reports_due = any(
-            cover.kind in REPORT_KINDS and cover.quarter == str(quarter) for cover in covers
+            cover.kind in REPORT_KINDS and cover.quarter == str(quarter) for cover in new + retries
         )
         if reports is ReportMail.WRITE_FIRST and reports_due and not dry_run:
             written = len(write_reports(home, quarter, today))
-        with workspace.ledger.reading() as session:
-            failed = {record.key for record in failed_messages(session)}
-        outgoing = [mailer.prepare(cover, retry=cover.key in failed) for cover in covers]
+        outgoing = [mailer.prepare(cover, retry=False) for cover in new]
+        outgoing += [mailer.prepare(cover, retry=True) for cover in retries]
         if dry_run:
             results = [item.result(MailOutcome.WOULD_SEND, item.problem) for item in outgoing]
         else:
@@ -566,14 +498,15 @@ def send_due_mail(
 def describe_nl(result: MailResult) -> str:
     """One log line for the scheduled runs."""
     to = ", ".join(result.recipients) or "niemand"
-    line = f"{result.outcome.value}: {result.kind.label_nl} {result.about} aan {to}"
+    line = f"{result.outcome.label_nl}: {result.kind.label_nl} {result.about} aan {to}"
     return line + (f" ({result.error})" if result.error else "")
 
 
 @task(cache_policy=NO_CACHE)
 def mail_step(home: str, today: date, reports: ReportMail) -> MailReport:
     """The mail step of a scheduled run: what is due for the last completed quarter, and the
-    retries. Mail off is one log line; a problem is logged and recorded, never raised."""
+    retries. Mail off is one log line; a message that fails is logged and recorded (the next
+    mail step tries it again), it does not fail the run."""
     logger = get_run_logger()
     quarter = Quarter.last_completed(today)
     report = send_due_mail(Home(Path(home)), quarter, today, reports=reports)

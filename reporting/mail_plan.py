@@ -99,7 +99,13 @@ def region_recipients(recipients: Mapping[str, Sequence[str]]) -> tuple[str, ...
 
 
 def _reports(facts: MailFacts, plan: MailPlan) -> None:
-    if not facts.reports or facts.today <= facts.quarter.last_day:
+    if not facts.reports:
+        return
+    if facts.today <= facts.quarter.last_day:
+        plan.notes.append(
+            f"{facts.quarter} runs until {facts.quarter.last_day:%d-%m-%Y}; its reports are "
+            "mailed once it has ended"
+        )
         return
     found, unknown = municipal_recipients(facts.recipients, facts.municipalities)
     for name in unknown:

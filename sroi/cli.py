@@ -285,7 +285,8 @@ def mail_command(
     each contractor the feedback workbooks of its files processed since the quarter began, a
     reminder with the blank template to contractors without a submission, and every message
     that failed before. Nothing is sent twice. Exit 1 when a message failed."""
-    from flows.mail import MailOutcome, ReportMail, check_mail_settings, send_due_mail
+    from flows.mail import MailOutcome, ReportMail, send_due_mail
+    from flows.mail_settings import check_mail_settings
     from sroi.mail_output import echo_mail_report
 
     home = Home.resolve(home_dir)
