@@ -341,10 +341,16 @@ def _find_invoice_number(
     text: str, lines: Sequence[WordLine], labels: InvoiceLabels
 ) -> tuple[str | None, list[str]]:
     matches = _labelled(text, labels.invoice_number, _VALUE_ON_SAME_OR_NEXT_LINE + _REFERENCE)
-    numbers = _unique(m["value"].rstrip(".,;:") for m in matches if re.search(r"\d", m["value"]))
-    if not numbers:
+    found = [m for m in matches if re.search(r"\d", m["value"])]
+    if all("\n" in m.group(0) for m in found):
+        # A label that ends its line may head a column ('Factuurdatum  Factuurnummer'): the
+        # value under it beats the first word of the next line.
         below = value_below(lines, labels.column_headers.invoice_number, _REFERENCE_WORD)
-        return (below, []) if below is not None else (None, ["geen factuurnummer gevonden"])
+        if below is not None:
+            return below, []
+    numbers = _unique(m["value"].rstrip(".,;:") for m in found)
+    if not numbers:
+        return None, ["geen factuurnummer gevonden"]
     return numbers[0], _conflict_notes("factuurnummer", numbers)
 
 
