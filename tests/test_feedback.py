@@ -1,15 +1,20 @@
 """The feedback workbook for the contractor: annotated copy, summary sheet, formula injection,
-and originals that openpyxl cannot open (.xls, and real .xlsx files from calamine's tests)."""
+and originals that openpyxl cannot open (.xls, and real .xlsx files from calamine's tests).
+
+The tests of the copy run against both writers: the package writer (the default for an
+ordinary .xlsx, here forced so that a test fails when it would fall back) and openpyxl."""
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -20,6 +25,8 @@ from reporting.feedback import (
     FeedbackSummary,
     HeaderRow,
     write_feedback_workbook,
+    write_package,
+    write_with_openpyxl,
 )
 from reporting.spreadsheet import EURO_FORMAT, neutralise
 from tests.builders import (
@@ -126,10 +133,20 @@ def original_path(tmp_path: Path) -> Path:
     return _submission(tmp_path / "inbox" / "Q3 2026 Ter Horst.xlsx")
 
 
+Writer = Callable[..., Path]
+"""write_feedback_workbook or one of the two writers it chooses from."""
+WRITERS: dict[str, Writer] = {"package": write_package, "openpyxl": write_with_openpyxl}
+
+
+@pytest.fixture(params=sorted(WRITERS))
+def write(request: pytest.FixtureRequest) -> Writer:
+    return WRITERS[request.param]
+
+
 @pytest.fixture
-def feedback(original_path: Path, tmp_path: Path) -> Path:
+def feedback(original_path: Path, tmp_path: Path, write: Writer) -> Path:
     destination = tmp_path / "feedback" / "TW-2025-014" / "Q3 2026 Ter Horst.xlsx"
-    return write_feedback_workbook(original_path, destination, HEADERS, LINES, SUMMARY)
+    return write(original_path, destination, HEADERS, LINES, SUMMARY)
 
 
 def _fill(cell: Any) -> str | None:
@@ -154,11 +171,22 @@ def _problem_rows(path: Path) -> list[tuple[Any, ...]]:
     return [row for row in rows[start + 1 :] if any(value is not None for value in row)]
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
 def _sheet_xml(path: Path, title: str) -> str:
-    """The worksheet XML of the sheet called `title` (the n-th sheet is sheet<n>.xml)."""
-    position = load_workbook(path).sheetnames.index(title) + 1
+    """The worksheet XML of the sheet called `title`, found through the workbook's
+    relationships (the package writer adds the summary as a new part, openpyxl renumbers)."""
     with zipfile.ZipFile(path) as archive:
-        return archive.read(f"xl/worksheets/sheet{position}.xml").decode()
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        sheet = next(s for s in workbook.iter(f"{_MAIN}sheet") if s.get("name") == title)
+        target = next(
+            r.get("Target", "") for r in relationships if r.get("Id") == sheet.get(_RELATIONSHIP_ID)
+        )
+        # openpyxl writes targets from the package root, Excel relative to xl/
+        return archive.read(posixpath.normpath(posixpath.join("xl", target)).lstrip("/")).decode()
 
 
 # --- the annotated copy --------------------------------------------------------------------
@@ -220,13 +248,13 @@ def test_rejected_rows_are_red_pending_yellow_and_accepted_only_a_green_status(
 
 
 def test_annotation_moves_right_instead_of_overwriting_the_contractors_notes(
-    original_path: Path, tmp_path: Path
+    original_path: Path, tmp_path: Path, write: Writer
 ) -> None:
     workbook = load_workbook(original_path)
     workbook["Plaatsingen"].cell(7, PLACEMENT_LAST_COLUMN + 1, "nagebeld op 3 oktober")
     workbook.save(original_path)
 
-    result = write_feedback_workbook(original_path, tmp_path / "out.xlsx", HEADERS, LINES, SUMMARY)
+    result = write(original_path, tmp_path / "out.xlsx", HEADERS, LINES, SUMMARY)
 
     sheet = load_workbook(result)["Plaatsingen"]
     assert sheet.cell(7, PLACEMENT_LAST_COLUMN + 1).value == "nagebeld op 3 oktober"
@@ -295,11 +323,11 @@ def test_summary_explains_the_colours(feedback: Path) -> None:
     assert legend["geaccepteerd"] == GREEN
 
 
-def test_summary_without_problems_says_so(original_path: Path, tmp_path: Path) -> None:
+def test_summary_without_problems_says_so(
+    original_path: Path, tmp_path: Path, write: Writer
+) -> None:
     accepted = [_line("Plaatsingen", 6, "accepted", value="100")]
-    result = write_feedback_workbook(
-        original_path, tmp_path / "ok.xlsx", HEADERS, accepted, SUMMARY
-    )
+    result = write(original_path, tmp_path / "ok.xlsx", HEADERS, accepted, SUMMARY)
     sheet = load_workbook(result)["Samenvatting"]
     column_a = [cell.value for cell in sheet["A"]]
     assert "Geen afgewezen regels of regels in behandeling." in column_a
@@ -313,13 +341,13 @@ def test_summary_sheet_holds_no_personal_numbers_or_names(feedback: Path) -> Non
 
 
 def test_summary_sheet_gets_another_name_when_the_contractor_has_one(
-    original_path: Path, tmp_path: Path
+    original_path: Path, tmp_path: Path, write: Writer
 ) -> None:
     workbook = load_workbook(original_path)
     workbook.create_sheet("samenvatting")["A1"] = "eigen overzicht"
     workbook.save(original_path)
 
-    result = write_feedback_workbook(original_path, tmp_path / "out.xlsx", HEADERS, LINES, SUMMARY)
+    result = write(original_path, tmp_path / "out.xlsx", HEADERS, LINES, SUMMARY)
 
     names = load_workbook(result).sheetnames
     assert names[0] == "Terugkoppeling"
@@ -360,7 +388,7 @@ def test_a_reason_that_starts_a_formula_is_stored_as_text(feedback: Path) -> Non
     assert _sheet_xml(feedback, "Plaatsingen").count("<f>") == 1
 
 
-def test_submitted_sheet_and_file_names_are_neutralised_too(tmp_path: Path) -> None:
+def test_submitted_sheet_and_file_names_are_neutralised_too(tmp_path: Path, write: Writer) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -372,7 +400,7 @@ def test_submitted_sheet_and_file_names_are_neutralised_too(tmp_path: Path) -> N
     )
     lines = [_line("=Blad", 2, "rejected", reasons=("#N/A",))]
 
-    result = write_feedback_workbook(
+    result = write(
         tmp_path / "in.xlsx", tmp_path / "out.xlsx", [HeaderRow("=Blad", 1, 1)], lines, summary
     )
 
@@ -481,10 +509,12 @@ def test_pivots_workbook_keeps_all_its_sheets(tmp_path: Path) -> None:
 # --- files ---------------------------------------------------------------------------------
 
 
-def test_xlsm_original_becomes_a_plain_xlsx(original_path: Path, tmp_path: Path) -> None:
+def test_xlsm_original_becomes_a_plain_xlsx(
+    original_path: Path, tmp_path: Path, write: Writer
+) -> None:
     macro_named = original_path.with_suffix(".xlsm")
     original_path.rename(macro_named)
-    result = write_feedback_workbook(macro_named, tmp_path / "out.xlsx", HEADERS, LINES, SUMMARY)
+    result = write(macro_named, tmp_path / "out.xlsx", HEADERS, LINES, SUMMARY)
     with zipfile.ZipFile(result) as archive:
         content_types = archive.read("[Content_Types].xml").decode()
         assert not any(name.endswith("vbaProject.bin") for name in archive.namelist())
@@ -494,17 +524,20 @@ def test_xlsm_original_becomes_a_plain_xlsx(original_path: Path, tmp_path: Path)
     )
 
 
-def test_destination_must_be_xlsx(original_path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", [write_feedback_workbook, *WRITERS.values()])
+def test_destination_must_be_xlsx(original_path: Path, tmp_path: Path, writer: Writer) -> None:
     with pytest.raises(ValueError, match=r"\.xlsx"):
-        write_feedback_workbook(original_path, tmp_path / "out.xls", HEADERS, LINES, SUMMARY)
+        writer(original_path, tmp_path / "out.xls", HEADERS, LINES, SUMMARY)
 
 
-def test_same_input_gives_the_same_workbook_content(original_path: Path, tmp_path: Path) -> None:
+def test_same_input_gives_the_same_workbook_content(
+    original_path: Path, tmp_path: Path, write: Writer
+) -> None:
     def contents(path: Path) -> list[list[tuple[Any, ...]]]:
         workbook = load_workbook(path)
         return [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
 
-    first = write_feedback_workbook(original_path, tmp_path / "a.xlsx", HEADERS, LINES, SUMMARY)
-    second = write_feedback_workbook(original_path, tmp_path / "b.xlsx", HEADERS, LINES, SUMMARY)
+    first = write(original_path, tmp_path / "a.xlsx", HEADERS, LINES, SUMMARY)
+    second = write(original_path, tmp_path / "b.xlsx", HEADERS, LINES, SUMMARY)
     assert contents(first) == contents(second)
     assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind

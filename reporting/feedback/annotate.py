@@ -1,105 +1,62 @@
 """Beside each table of the submitted workbook two columns, Status and Toelichting, with every
-row's verdict and the Dutch reasons; rejected rows light red, pending rows light yellow."""
+row's verdict and the Dutch reasons; rejected rows light red, pending rows light yellow. This
+is the openpyxl writer of the plan in plan.py (the package writer is package/)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from copy import copy
-from dataclasses import dataclass
 
 from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reporting.feedback.lines import (
-    NOTE_HEADER,
-    STATUS_FILLS,
-    STATUS_HEADER,
-    FeedbackLine,
-    HeaderRow,
-)
+from reporting.feedback.lines import FeedbackLine, HeaderRow
+from reporting.feedback.plan import CellEdit, Look, plan_table
 from reporting.spreadsheet import write_text
-from validators.lines import LineStatus
-
-_SEVERITY = {LineStatus.ACCEPTED: 0, LineStatus.PENDING: 1, LineStatus.REJECTED: 2}
 
 
-@dataclass(frozen=True)
-class _RowNote:
-    """What one Excel row gets: the worst status of its lines and all their texts."""
-
-    row: int
-    status: LineStatus
-    status_text: str
-    text: str
-
-
-def status_fill(status: LineStatus) -> PatternFill:
-    colour = STATUS_FILLS[status]
+def status_fill(colour: str) -> PatternFill:
+    """A solid fill of `colour` (RGB)."""
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
-def _row_notes(lines: Sequence[FeedbackLine]) -> list[_RowNote]:
-    by_row: dict[int, list[FeedbackLine]] = {}
-    for line in lines:
-        by_row.setdefault(line.row, []).append(line)
-    notes: list[_RowNote] = []
-    for row, row_lines in sorted(by_row.items()):
-        worst = max(row_lines, key=lambda line: _SEVERITY[line.status])
-        texts = [text for line in row_lines if (text := line.text)]
-        notes.append(
-            _RowNote(row, worst.status, worst.status_text, "; ".join(dict.fromkeys(texts)))
-        )
-    return notes
-
-
 def annotate_table(sheet: Worksheet, header: HeaderRow, lines: Sequence[FeedbackLine]) -> None:
-    notes = _row_notes(lines)
-    status_column = _free_column_pair(
-        sheet, header.last_column + 1, [header.row] + [n.row for n in notes]
-    )
-    first_column = _first_table_column(sheet, header)
-    template = sheet.cell(row=header.row, column=header.last_column)
-    for offset, title in enumerate((STATUS_HEADER, NOTE_HEADER)):
-        cell = sheet.cell(row=header.row, column=status_column + offset)
-        _copy_style(template, cell)
-        write_text(cell, title)
-    for note in notes:
-        _write_note(sheet, note, first_column, status_column)
-    _widen(sheet, status_column, 16)
-    _widen(sheet, status_column + 1, 60)
+    """Writes the annotation of the table under `header` into `sheet`."""
+    plan = plan_table(header, lines, lambda row, column: is_free(sheet, row, column))
+    for (row, column), edit in sorted(plan.edits.items()):
+        _apply(sheet, sheet.cell(row=row, column=column), edit)
+    for column, width in plan.widths:
+        _widen(sheet, column, width)
 
 
-def _write_note(sheet: Worksheet, note: _RowNote, first_column: int, status_column: int) -> None:
-    status_cell = sheet.cell(row=note.row, column=status_column)
-    write_text(status_cell, note.status_text)
-    if note.text:
-        note_cell = sheet.cell(row=note.row, column=status_column + 1)
-        write_text(note_cell, note.text)
-        note_cell.alignment = Alignment(wrap_text=True, vertical="top")
-    fill = status_fill(note.status)
-    if note.status is LineStatus.ACCEPTED:
-        # Accepted rows keep the contractor's look; only the status cell says it is fine.
-        status_cell.fill = fill
-        return
-    for column in range(first_column, status_column + 2):
-        sheet.cell(row=note.row, column=column).fill = fill
+def _apply(sheet: Worksheet, cell: Cell | MergedCell, edit: CellEdit) -> None:
+    if edit.like is not None:
+        row, column = edit.like
+        _copy_style(sheet.cell(row=row, column=column), cell)
+    if edit.text is not None and isinstance(cell, Cell):
+        write_text(cell, edit.text)
+    apply_look(cell, edit.look)
 
 
-def _free_column_pair(sheet: Worksheet, start: int, rows: Sequence[int]) -> int:
-    """The first column from `start` on where it and the next are empty in `rows`.
+def apply_look(cell: Cell | MergedCell, look: Look) -> None:
+    """Gives `cell` the font, fill, alignment and number format that `look` asks for."""
+    if look.bold:
+        cell.font = Font(bold=True, size=look.size)
+    if look.fill is not None:
+        cell.fill = status_fill(look.fill)
+    if look.wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    elif look.left:
+        cell.alignment = Alignment(horizontal="left")
+    if look.number_format is not None:
+        cell.number_format = look.number_format
 
-    Normally `start` itself: the columns right after the table. A contractor who keeps notes
-    without a header beside the table keeps them; the annotation moves further right.
-    """
-    column = start
-    while not all(_is_free(sheet, row, c) for row in rows for c in (column, column + 1)):
-        column += 1
-    return column
 
-
-def _is_free(sheet: Worksheet, row: int, column: int) -> bool:
+def is_free(sheet: Worksheet, row: int, column: int) -> bool:
+    """Whether the cell holds nothing (no value or an empty text) and is not inside a merge."""
     # Reading through _cells avoids creating empty cells (which would grow the used range).
     cell = sheet._cells.get((row, column))
     if cell is None:
@@ -107,15 +64,7 @@ def _is_free(sheet: Worksheet, row: int, column: int) -> bool:
     return not isinstance(cell, MergedCell) and cell.value in (None, "")
 
 
-def _first_table_column(sheet: Worksheet, header: HeaderRow) -> int:
-    """The leftmost filled header cell: tables do not always start in column A."""
-    for column in range(1, header.last_column + 1):
-        if not _is_free(sheet, header.row, column):
-            return column
-    return 1
-
-
-def _copy_style(source: Cell | MergedCell, target: Cell) -> None:
+def _copy_style(source: Cell | MergedCell, target: Cell | MergedCell) -> None:
     """The new header cells look like the table's own headers."""
     target.font = copy(source.font)
     target.border = copy(source.border)
@@ -124,6 +73,55 @@ def _copy_style(source: Cell | MergedCell, target: Cell) -> None:
 
 
 def _widen(sheet: Worksheet, column: int, width: float) -> None:
-    dimension = sheet.column_dimensions[get_column_letter(column)]
-    if not dimension.width or dimension.width < width:
-        dimension.width = width
+    """The column becomes at least `width` wide. A <col> over several columns (a contractor's
+    "L:XFD") is split so that only this column changes, as the package writer does: widening
+    the whole range would widen thousands of columns, and a second <col> inside it would
+    overlap it."""
+    covering = _covering(sheet, column)
+    if covering is None:
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        return
+    if covering.width and covering.width >= width:
+        return
+    _split_off(sheet, covering, column).width = width
+
+
+def _covering(sheet: Worksheet, column: int) -> ColumnDimension | None:
+    """The column dimension that covers `column`, if any."""
+    for dimension in sheet.column_dimensions.values():
+        first = dimension.min or column_index_from_string(dimension.index)
+        if first <= column <= (dimension.max or first):
+            return dimension
+    return None
+
+
+def _split_off(sheet: Worksheet, dimension: ColumnDimension, column: int) -> ColumnDimension:
+    """The dimension of `column` alone, split off the `dimension` that covers it (the columns
+    before and after it keep their own dimensions, as they were)."""
+    first = dimension.min or column_index_from_string(dimension.index)
+    last = dimension.max or first
+    if column < last:
+        _piece(sheet, dimension, column + 1, last)
+    if first == column:
+        dimension.min = dimension.max = column
+        return dimension
+    dimension.max = column - 1
+    return _piece(sheet, dimension, column, column)
+
+
+def _piece(sheet: Worksheet, source: ColumnDimension, first: int, last: int) -> ColumnDimension:
+    """A copy of `source` for the columns `first` to `last`, added to the sheet."""
+    piece = ColumnDimension(
+        sheet,
+        index=get_column_letter(first),
+        width=source.width,
+        bestFit=source.bestFit,
+        hidden=source.hidden,
+        outlineLevel=source.outlineLevel,
+        collapsed=source.collapsed,
+        style=source._style,
+        min=first,
+        max=last,
+    )
+    sheet.column_dimensions[piece.index] = piece
+    return piece
