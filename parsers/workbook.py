@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -82,7 +83,7 @@ def check_container(path: Path, limits: ReadLimits) -> bool:
                     _check_sheet_rows(archive, info, limits, path)
             workbook = parts.get("xl/workbook.xml")
             return workbook is not None and _uses_1904(archive.read(workbook))
-    except (zipfile.BadZipFile, ParseError, DefusedXmlException, EOFError) as error:
+    except (zipfile.BadZipFile, zlib.error, ParseError, DefusedXmlException, EOFError) as error:
         raise UnreadableFile(
             "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen", path=path
         ) from error

@@ -541,3 +541,47 @@ def test_same_input_gives_the_same_workbook_content(
     second = write(original_path, tmp_path / "b.xlsx", HEADERS, LINES, SUMMARY)
     assert contents(first) == contents(second)
     assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind
+
+
+def _damage_entry(path: Path, entry: str) -> None:
+    """Flips bytes inside the compressed data of one zip entry (inflating it fails)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(entry)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for index in range(start + 2, start + min(20, info.compress_size - 2)):
+        data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_part_the_parsers_do_not_need_is_rebuilt_from_the_values(
+    tmp_path: Path,
+) -> None:
+    """Regression: a damaged docProps/core.xml made openpyxl raise zlib.error, which ended as
+    an internal error and no feedback; the parsers read the file, so the copy is rebuilt."""
+    original = tmp_path / "in.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Lijst"
+    sheet.append(["Naam", "Uren"])
+    sheet.append(["Persoon 2", 8])
+    workbook.save(original)
+    _damage_entry(original, "docProps/core.xml")
+    lines = [_line("Lijst", 2, "rejected", reasons=("onbekende doelgroep",))]
+
+    for writer in (write_feedback_workbook, write_with_openpyxl):
+        result = writer(
+            original,
+            tmp_path / f"{writer.__name__}.xlsx",
+            [HeaderRow("Lijst", 1, 2)],
+            lines,
+            SUMMARY,
+        )
+        copy = load_workbook(result)["Lijst"]
+        assert [cell.value for cell in copy[2]][:4] == [
+            "Persoon 2",
+            8,
+            "afgewezen",
+            "onbekende doelgroep",
+        ]

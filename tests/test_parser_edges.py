@@ -915,3 +915,25 @@ def test_a_number_label_at_the_end_of_a_header_row(tmp_path: Path) -> None:
     <table><tr><td>Factuurdatum</td><td>Factuurnummer</td></tr>
     <tr><td>8-9-2022</td><td>VF1005193039</td></tr></table><p>Totaal € 49,99</p>"""
     assert read(pdf(tmp_path / "kolommen.pdf", body)).invoice_number == "VF1005193039"
+
+
+def test_a_damaged_compressed_sheet_is_a_damaged_file(tmp_path: Path) -> None:
+    """Regression: bytes damaged inside a sheet's compressed data raised zlib.error (an
+    internal error) instead of the Dutch reason."""
+    path = tmp_path / "beschadigd.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in range(1, 40):
+        sheet.append([f"tekst {row}" * 5, row])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for index in range(start + 5, start + 40):
+        data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert unreadable(path).reason_nl == (
+        "het bestand is beschadigd en kan niet als Excel-bestand worden gelezen"
+    )

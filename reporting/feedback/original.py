@@ -6,6 +6,7 @@ lines came from, so every line's row still points at the right place."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -24,10 +25,12 @@ from reporting.spreadsheet import DATE_FORMAT, write_text
 
 # What openpyxl raises on workbooks it cannot model (observed: KeyError for a missing
 # sharedStrings part in calamine's issue_530.xlsx, TypeError for the pivot caches of
-# pivots.xlsx); such files are rebuilt from the parsed values instead.
+# pivots.xlsx, zlib.error for a damaged part the parsers do not need); such files are rebuilt
+# from the parsed values instead.
 _OPENPYXL_OPEN_ERRORS: tuple[type[BaseException], ...] = (
     InvalidFileException,
     zipfile.BadZipFile,
+    zlib.error,
     KeyError,
     TypeError,
     ValueError,
