@@ -8,7 +8,7 @@ from pathlib import Path
 
 from domain.periods import Quarter
 from flows.home import Home
-from flows.lines import _belongs_to as belongs_to_quarter  # one rule for "lines of a quarter"
+from flows.lines import belongs_to_quarter  # one rule for "lines of a quarter"
 from flows.quarter import quarter_view, refuse_unbegun
 from flows.workspace import opened
 from ledger.lines import current_versions

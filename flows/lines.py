@@ -57,7 +57,7 @@ def _evidence_days(version: LineVersion) -> DayRange | None:
     return None
 
 
-def _belongs_to(version: LineVersion, value: LineValue | None, quarter: Quarter) -> bool:
+def belongs_to_quarter(version: LineVersion, value: LineValue | None, quarter: Quarter) -> bool:
     """A line belongs to a quarter when it counts in it, when its evidence lies in it, or (a
     line whose fields could not be read) when its file reported on it."""
     if value is not None and value.by_quarter.get(quarter, _ZERO) != 0:
@@ -113,7 +113,7 @@ def contract_lines(
                 _row(version, valuation.lines.get(version.line_id), valued_at)
                 for version in versions
                 if quarter is None
-                or _belongs_to(version, valuation.lines.get(version.line_id), quarter)
+                or belongs_to_quarter(version, valuation.lines.get(version.line_id), quarter)
             ]
     return valued_at, rows
 

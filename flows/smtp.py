@@ -51,6 +51,17 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def _greeting_problem(account: SmtpAccount, error: BaseException) -> str:
+    """What went wrong between connecting and being logged in, in Dutch."""
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return f"SMTP-server {account.where} biedt geen STARTTLS of inloggen aan"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"inloggen op SMTP-server {account.where} als {account.username} geweigerd"
+    if isinstance(error, ssl.SSLError):
+        return f"versleutelde verbinding met SMTP-server {account.where} mislukt"
+    return f"SMTP-server {account.where}"
+
+
 class SmtpSession:
     """One SMTP connection, opened at the first message. When it cannot be opened (or breaks),
     every later message of the session fails with the same reason without trying again: a
@@ -96,31 +107,10 @@ class SmtpSession:
                 client.ehlo()
             if account.username:
                 client.login(account.username, account.password or "")
-        except smtplib.SMTPNotSupportedError as error:
-            client.close()
-            raise MailDeliveryError(
-                f"SMTP-server {account.where} biedt geen STARTTLS of inloggen aan: "
-                f"{_reason(error)}",
-                connection=True,
-            ) from error
-        except smtplib.SMTPAuthenticationError as error:
-            client.close()
-            raise MailDeliveryError(
-                f"inloggen op SMTP-server {account.where} als {account.username} geweigerd: "
-                f"{_reason(error)}",
-                connection=True,
-            ) from error
-        except ssl.SSLError as error:
-            client.close()
-            raise MailDeliveryError(
-                f"versleutelde verbinding met SMTP-server {account.where} mislukt: "
-                f"{_reason(error)}",
-                connection=True,
-            ) from error
         except (OSError, smtplib.SMTPException) as error:
             client.close()
             raise MailDeliveryError(
-                f"SMTP-server {account.where}: {_reason(error)}", connection=True
+                f"{_greeting_problem(account, error)}: {_reason(error)}", connection=True
             ) from error
         return client
 

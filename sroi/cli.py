@@ -32,6 +32,17 @@ def home_option(command: F) -> F:
     )(command)
 
 
+def xlsx_output_option(command: F) -> F:
+    """-o/--output FILE.xlsx for the commands that write a workbook."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=True,
+        help="Where to write the .xlsx.",
+    )(command)
+
+
 class QuarterType(click.ParamType):
     name = "quarter"
 
@@ -178,13 +189,7 @@ def summary_command(quarter: Quarter, as_json: bool, home_dir: Path | None) -> N
 @click.option(
     "--quarter", type=QUARTER, default=None, help="e.g. 2025Q3; default: the last completed one."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Where to write the .xlsx.",
-)
+@xlsx_output_option
 @home_option
 def export_command(quarter: Quarter | None, output: Path, home_dir: Path | None) -> None:
     """Every evidence line of the quarter (contract, municipality share, block, category, value
@@ -381,13 +386,7 @@ def runs_command(limit: int, as_json: bool, home_dir: Path | None) -> None:
 @cli.command(short_help="Blank submission workbook for a contractor.")
 @click.option("--contract", "contract_id", default=None, help="Fill in this contract's number.")
 @click.option("--ruleset", "ruleset_ref", default=None, help="Ruleset id or family, e.g. twente.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Where to write the .xlsx.",
-)
+@xlsx_output_option
 @home_option
 def template(
     contract_id: str | None, ruleset_ref: str | None, output: Path, home_dir: Path | None
