@@ -19,6 +19,7 @@ from bench.suite import (
     FLOOR,
     GENERATE,
     PREFECT_EMPTY,
+    PREFECT_NEW,
     PREFECT_TASKS,
     QUIET,
     REPO,
@@ -101,6 +102,7 @@ ORDER = (
     QUIET,
     FIRST_NEW,
     REPORT,
+    PREFECT_NEW,
     PREFECT_EMPTY,
     PREFECT_TASKS,
 )

@@ -11,8 +11,8 @@
    in a new home);
 5. `sroi report` of the home's last quarter (HTML and PDF of every contract, municipality and
    the region);
-6. Prefect alone (bench/prefect_probe.py): server start and an empty flow run, and a flow run
-   with as many no-op task runs as the first run recorded.
+6. Prefect alone (bench/prefect_probe.py): server start and an empty flow run (first in a new
+   home, then again), and a flow run with as many no-op task runs as the first run recorded.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FIRST = "first"
 FIRST_NEW = "first_new"
 QUIET = "quiet"
 REPORT = "report"
+PREFECT_NEW = "prefect_new"
 PREFECT_EMPTY = "prefect_empty"
 PREFECT_TASKS = "prefect_tasks"
 
@@ -193,6 +194,9 @@ def measure_home(size: Size, folder: Path) -> HomeResult:
         runner.sroi(REPORT, label, "report", "--home", str(home), "--quarter", quarter)
     runner.sroi_run(FIRST_NEW, "sroi run, first run in a new home", new_home)
     _empty_home(home, empty)
+    # The first probe creates Prefect's database in the empty home; the rows compared with
+    # `sroi run` on an existing home are the ones after it.
+    runner.probe(PREFECT_NEW, "Prefect alone: empty flow run, new home", empty, 0)
     runner.probe(PREFECT_EMPTY, "Prefect alone: server start, empty flow run", empty, 0)
     if result.task_runs:
         label = f"Prefect alone: flow run with {result.task_runs} no-op task runs"
