@@ -28,6 +28,7 @@ from tests.test_serve import (
     new_home,
     recorded,
     runs,
+    runs_ended,
     start_serve,
     wait_until,
 )
@@ -120,6 +121,7 @@ def test_two_serve_processes_share_one_home_prefect_server_and_ledger(
         wait_until(lambda: sorted(recorded(home)) == sorted(dropped), 180, "all files processed")
         assert not list(home.inbox.rglob("*.xlsx"))
         assert len(list((home.archive / CONTRACT).glob("*.xlsx"))) == len(dropped)
+        wait_until(lambda: runs_ended(home), 120, "the runs ended")
         assert {state for _, state in runs(home)} == {"completed"}
         for machine in machines:
             assert machine.stop() == 0

@@ -135,12 +135,14 @@ def drop_files(home: Home, count: int, first: int = 0) -> list[str]:
     return names
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+def wait_until(
+    condition: Callable[[], bool], timeout: float, what: str, every: float = 0.5
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.5)
+        time.sleep(every)
     pytest.fail(f"not within {timeout} s: {what}")
 
 
@@ -148,6 +150,11 @@ def runs(home: Home) -> list[tuple[str, str]]:
     with opened(home) as workspace, workspace.ledger.reading() as session:
         rows = session.execute(select(RunRecord.started_by, RunRecord.state).order_by(RunRecord.id))
         return [(started_by, state) for started_by, state in rows]
+
+
+def runs_ended(home: Home) -> bool:
+    """No run is running (a run's last file is recorded before it writes feedback and ends)."""
+    return "running" not in {state for _, state in runs(home)}
 
 
 def recorded(home: Home) -> list[str]:
@@ -181,6 +188,7 @@ def test_serve_watches_the_inbox_serves_its_schedules_and_stops_on_sigterm(
     started = time.monotonic()
     wait_until(lambda: sorted(recorded(home)) == dropped, 90, "the dropped files processed")
     assert time.monotonic() - started < QUIET_MINUTES * 60 + 60
+    wait_until(lambda: runs_ended(home), 60, "the watch's run ended")
     assert runs(home) == [("inbox watch", "completed")]
 
     flow_run = httpx.post(
@@ -208,8 +216,8 @@ def test_sigterm_during_a_run_finishes_the_file_at_hand_and_leaves_the_rest(
     served: tuple[Home, Served],
 ) -> None:
     home, server = served
-    dropped = drop_files(home, 300)
-    wait_until(lambda: bool(recorded(home)), 120, "the run started storing files")
+    dropped = drop_files(home, len(PEOPLE))  # a run of several seconds, stopped early in it
+    wait_until(lambda: bool(runs(home)), 120, "the watch started a run", every=0.1)
     assert server.stop() == 0
     done = recorded(home)
     waiting = sorted(p.relative_to(home.inbox).as_posix() for p in home.inbox.rglob("*.xlsx"))
