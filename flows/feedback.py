@@ -18,14 +18,14 @@ from flows.workers import FeedbackDone, FeedbackJob
 from flows.workspace import Workspace
 from ledger.database import Ledger
 from ledger.files import FileStatus
-from ledger.lines import current_version, stored_lines, versions_of_file
+from ledger.lines import current_version, lines_valued_with, versions_of_file
 from ledger.runs import RunState
 from ledger.schema import FileRecord, RunRecord
 from parsers.submission import parse_submission_workbook
 from reporting.feedback import FeedbackLine, FeedbackSummary, HeaderRow
 from validators.lines import LineStatus
 from validators.register import Register
-from valuation.portfolio import value_portfolio
+from valuation.accrual import accrue
 
 
 def feedback_path(workspace: Workspace, contract_id: str, file_name: str) -> Path:
@@ -33,17 +33,15 @@ def feedback_path(workspace: Workspace, contract_id: str, file_name: str) -> Pat
 
 
 def _quarter_values(
-    workspace: Workspace, contracts: Sequence[Contract], quarter: Quarter
+    session: Session, contracts: Sequence[Contract], files: Sequence[FileRecord], quarter: Quarter
 ) -> dict[int, tuple[Decimal, tuple[str, ...]]]:
-    """Each current line's value in the quarter, and the warnings only the valuation knows
-    (one person one FTE, once per person)."""
-    with workspace.ledger.reading() as session:
-        lines = stored_lines(session)
-    portfolio = value_portfolio(contracts, workspace.catalog, lines, quarter)
+    """The value in the quarter of the current lines of the files' contracts, and the warnings
+    only the valuation knows (one person one FTE, once per person)."""
+    lines = lines_valued_with(session, {file.contract_id for file in files if file.contract_id})
+    values = accrue(contracts, lines, quarter.last_day)
     return {
         line_id: (value.by_quarter.get(quarter, Decimal(0)), tuple(value.warnings))
-        for valuation in portfolio.contracts
-        for line_id, value in valuation.lines.items()
+        for line_id, value in values.items()
     }
 
 
@@ -76,7 +74,7 @@ def pending_feedback(
         if not files:
             return []
         quarter = Quarter.last_completed(as_of)
-        values = _quarter_values(workspace, register.contracts, quarter)
+        values = _quarter_values(session, register.contracts, files, quarter)
         return [
             _job(workspace, register, session, file, quarter=quarter, values=values, as_of=as_of)
             for file in files

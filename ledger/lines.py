@@ -4,10 +4,11 @@ says something new about it adds a version, and its current version is the one t
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import UnknownLine
@@ -76,8 +77,11 @@ def components(version: LineVersion) -> tuple[Component, ...]:
     )
 
 
-def current_versions(session: Session, contract_id: str | None = None) -> list[LineVersion]:
-    """The version that counts of every line (of one contract), in line order."""
+def current_versions(
+    session: Session, contract_id: str | None = None, *, where: ColumnElement[bool] | None = None
+) -> list[LineVersion]:
+    """The version that counts of every line (of one contract, or whose LineRecord meets
+    `where`), in line order."""
     query = (
         select(LineVersion)
         .join(LineRecord, LineRecord.current_version_id == LineVersion.id)
@@ -86,19 +90,37 @@ def current_versions(session: Session, contract_id: str | None = None) -> list[L
     )
     if contract_id is not None:
         query = query.where(LineRecord.contract_id == contract_id)
+    if where is not None:
+        query = query.where(where)
     return list(session.scalars(query))
 
 
-def stored_lines(session: Session, contract_id: str | None = None) -> list[StoredLine]:
-    """Every current line with its components, by its stable id."""
+def _stored(versions: Iterable[LineVersion]) -> list[StoredLine]:
     return [
         StoredLine(
             version.line_id,
             version.contract_id,
             ValuedLine(checked_line(version), components(version)),
         )
-        for version in current_versions(session, contract_id)
+        for version in versions
     ]
+
+
+def stored_lines(session: Session, contract_id: str | None = None) -> list[StoredLine]:
+    """Every current line with its components, by its stable id."""
+    return _stored(current_versions(session, contract_id))
+
+
+def lines_valued_with(session: Session, contract_ids: Collection[str]) -> list[StoredLine]:
+    """What the value of these contracts' lines depends on: their current lines and every
+    current line of the people placed on them. (Only a person crosses contracts in the
+    valuation: one FTE a day, served by start date and contract; VALUATION.md section 2.)
+    Costs the size of these contracts, not of the ledger."""
+    people = select(LineRecord.person_key).where(
+        LineRecord.contract_id.in_(contract_ids), LineRecord.person_key.is_not(None)
+    )
+    touching = or_(LineRecord.contract_id.in_(contract_ids), LineRecord.person_key.in_(people))
+    return _stored(current_versions(session, where=touching))
 
 
 def versions_of_file(session: Session, file_id: int) -> list[LineVersion]:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from domain.periods import Quarter
 from flows.home import Home
@@ -159,3 +160,25 @@ def test_a_tie_between_contracts_goes_by_contract_not_by_arrival_or_resubmission
     _submit(apart, "TW-2026-100", "q1 opnieuw.xlsx", Einddatum=date(2027, 6, 30))
     ingest_inbox(home=str(apart.root), as_of=date(2026, 4, 11))
     assert _by_contract(apart) == figures
+
+
+def _feedback_value(home: Home, contract: str, name: str = "q1.xlsx") -> float:
+    """'Waarde dit kwartaal' on the summary sheet of the file's feedback workbook."""
+    sheet = load_workbook(home.feedback / contract / f"{Path(name).stem} - terugkoppeling.xlsx")
+    labels = {
+        row[0]: row[1] for row in sheet["Samenvatting"].iter_rows(max_col=2, values_only=True)
+    }
+    return float(labels["Waarde dit kwartaal"])
+
+
+def test_feedback_values_a_file_with_the_persons_lines_on_other_contracts(tmp_path: Path) -> None:
+    """The feedback of a run values only the contracts of its files, but with every line of
+    the people placed on them: TW-2026-300's file, sent after TW-2026-100 had the person full
+    time from the same day, is worth nothing (the one FTE goes to the lower contract id)."""
+    home = _two_contract_home(tmp_path, "home")
+    _submit(home, "TW-2026-100")
+    ingest_inbox(home=str(home.root), as_of=date(2026, 4, 10))
+    _submit(home, "TW-2026-300")
+    ingest_inbox(home=str(home.root), as_of=date(2026, 4, 10))
+    assert _feedback_value(home, "TW-2026-100") == _by_contract(home)["TW-2026-100"] > 0
+    assert _feedback_value(home, "TW-2026-300") == _by_contract(home)["TW-2026-300"] == 0
