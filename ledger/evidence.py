@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ledger.schema import LineRecord, LineVersion
@@ -20,6 +21,21 @@ from validators.known import KnownLine
 from validators.lines import LineKind, LineStatus
 
 _COUNTED = (LineStatus.ACCEPTED.value, LineStatus.PENDING.value)
+_KNOWN_COLUMNS = (
+    LineVersion.id.label("version_id"),
+    LineVersion.kind,
+    LineVersion.identity,
+    LineVersion.status,
+    LineVersion.fingerprint,
+    LineVersion.source_file,
+    LineVersion.source_sheet,
+    LineVersion.source_row,
+    LineVersion.block_code,
+    LineVersion.facts,
+    LineVersion.from_pdf,
+    LineVersion.match_keys,
+)
+"""What a KnownLine is made of, read with the index (no ORM object per line)."""
 
 
 @dataclass
@@ -29,10 +45,10 @@ class _ContractIndex:
     by_identity: dict[str, int] = field(default_factory=dict)
     by_key: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     purchase_by_number: dict[str, int] = field(default_factory=dict)
-    current: dict[int, int] = field(default_factory=dict)
-    """line id -> its current version's id"""
     fingerprints: dict[int, set[tuple[int, str]]] = field(default_factory=lambda: defaultdict(set))
     """line id -> (version id, fingerprint) of its versions that were not retracted"""
+    rows: dict[int, Row[Any]] = field(default_factory=dict)
+    """line id -> its current version's columns (_KNOWN_COLUMNS)"""
 
 
 class LedgerEvidence:
@@ -87,26 +103,22 @@ class LedgerEvidence:
         current = self._session.execute(
             select(
                 LineRecord.id,
-                LineRecord.kind,
-                LineRecord.identity,
                 LineRecord.invoice_key,
-                LineRecord.current_version_id,
-                LineVersion.match_keys,
+                *_KNOWN_COLUMNS,
             )
             .join(LineVersion, LineVersion.id == LineRecord.current_version_id)
             .where(LineRecord.contract_id == contract_id)
             .order_by(LineRecord.id)
         )
-        for line_id, kind, identity, invoice_key, version_id, keys in current:
-            if version_id is None:
-                continue  # (the join leaves none out; for the type checker)
-            index.current[line_id] = version_id
-            if identity is not None:
-                index.by_identity.setdefault(identity, line_id)
-            for key in keys or ():
+        for row in current:
+            line_id, kind = row.id, row.kind
+            index.rows[line_id] = row
+            if row.identity is not None:
+                index.by_identity.setdefault(row.identity, line_id)
+            for key in row.match_keys or ():
                 index.by_key[(LineKind(kind), key)].append(line_id)
-            if kind == LineKind.PURCHASE.value and invoice_key is not None:
-                index.purchase_by_number.setdefault(invoice_key, line_id)
+            if kind == LineKind.PURCHASE.value and row.invoice_key is not None:
+                index.purchase_by_number.setdefault(row.invoice_key, line_id)
         versions = self._session.execute(
             select(LineVersion.line_id, LineVersion.id, LineVersion.fingerprint).where(
                 LineVersion.contract_id == contract_id, LineVersion.retracted_at.is_(None)
@@ -121,26 +133,26 @@ class LedgerEvidence:
         if known is not None:
             return known
         index = self._index(contract_id)
-        version = self._session.get(LineVersion, index.current[line_id])
-        if version is None:  # the index was read in this very transaction
-            raise LookupError(f"line {line_id}: current version missing")
-        kind = LineKind(version.kind)
+        row = index.rows.get(line_id)
+        if row is None:  # the index was read in this very transaction
+            raise LookupError(f"line {line_id}: not among the current lines of {contract_id}")
+        kind = LineKind(row.kind)
         known = self._known[line_id] = KnownLine(
             line_id=line_id,
             contract_id=contract_id,
             kind=kind,
-            identity=version.identity,
-            status=LineStatus(version.status),
-            fingerprint=version.fingerprint,
-            provenance=Provenance(version.source_file, version.source_sheet, version.source_row),
-            block_code=version.block_code,
-            facts=facts_from_json(kind, version.facts),
-            from_pdf=version.from_pdf,
-            match_keys=tuple(version.match_keys),
+            identity=row.identity,
+            status=LineStatus(row.status),
+            fingerprint=row.fingerprint,
+            provenance=Provenance(row.source_file, row.source_sheet, row.source_row),
+            block_code=row.block_code,
+            facts=facts_from_json(kind, row.facts),
+            from_pdf=row.from_pdf,
+            match_keys=tuple(row.match_keys or ()),
             earlier_fingerprints=frozenset(
                 fingerprint
                 for version_id, fingerprint in index.fingerprints[line_id]
-                if version_id != version.id
+                if version_id != row.version_id
             ),
         )
         return known
