@@ -5,76 +5,24 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from itertools import count
 
 from domain.contracts import Contract, MunicipalShare
 from domain.dutch import round_cents
 from domain.periods import Quarter
 from parsers.grid import Provenance
 from reporting.summary import summary_document
-from rulesets import load_catalog
 from tests.builders import make_contract
+from tests.lines import CATALOG, placed, stored_line
 from validators.lines import (
     CheckedLine,
     HourFacts,
     LineKind,
     LineStatus,
-    PlacementFacts,
     PurchaseFacts,
 )
 from valuation.accrual import StoredLine
-from valuation.components import ValuedLine, components_of
 from valuation.portfolio import ContractValuation, PortfolioValuation, value_portfolio
 from valuation.reach import Category
-
-CATALOG = load_catalog()
-_IDS = count(1)
-
-
-def _stored(contract: Contract, line: CheckedLine) -> StoredLine:
-    ruleset = CATALOG.resolve(contract.ruleset_id, contract.award_date)
-    return StoredLine(
-        next(_IDS), contract.contract_id, ValuedLine(line, components_of(line, ruleset))
-    )
-
-
-def placed(
-    contract: Contract,
-    block: str,
-    start: date,
-    *,
-    end: date | None = None,
-    fte: str = "1",
-    person: str = "Bperson1",
-    status: LineStatus = LineStatus.ACCEPTED,
-    permanent: bool = False,
-) -> StoredLine:
-    facts = PlacementFacts(
-        person_key=person,
-        initials="A.B.",
-        start_date=start,
-        end_date=end,
-        fte=Decimal(fte),
-        hours_per_week=None,
-        age_at_start=40,
-        permanent=permanent,
-        refugee=False,
-        special_group=False,
-        evidence_ref="x",
-        benefit_since=None,
-        note=None,
-    )
-    line = CheckedLine(
-        LineKind.PLACEMENT,
-        Provenance("f.xlsx", "Plaatsingen", 2),
-        status,
-        (),
-        (),
-        block,
-        f"p|{person}|{block}|{start}",
-        facts,
-    )
-    return _stored(contract, line)
 
 
 def invoiced(contract: Contract, block: str, day: date, amount: str) -> StoredLine:
@@ -89,7 +37,7 @@ def invoiced(contract: Contract, block: str, day: date, amount: str) -> StoredLi
         f"i|F{day}",
         facts,
     )
-    return _stored(contract, line)
+    return stored_line(contract, line)
 
 
 def activity(contract: Contract, block: str, day: date, hours: str) -> StoredLine:
@@ -104,7 +52,7 @@ def activity(contract: Contract, block: str, day: date, hours: str) -> StoredLin
         f"h|{day}",
         facts,
     )
-    return _stored(contract, line)
+    return stored_line(contract, line)
 
 
 def portfolio(contracts: list[Contract], lines: list[StoredLine], q: Quarter) -> PortfolioValuation:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from itertools import count
 from pathlib import Path
 
 import pytest
@@ -23,28 +22,25 @@ from domain.pseudonym import Pseudonymizer
 from parsers.grid import Provenance
 from parsers.limits import ReadLimits
 from parsers.submission import parse_submission_workbook
-from rulesets import load_catalog
 from rulesets.catalog import load_ruleset_file
 from rulesets.model import Ruleset
 from tests.builders import make_contract, placement, purchase, valid_bsns, write_submission
+from tests.lines import CATALOG, placement_line
+from tests.lines import stored_line as stored
 from validators.known import KnownEvidence
 from validators.lines import (
     CheckedLine,
     HourFacts,
     LineKind,
     LineStatus,
-    PlacementFacts,
     PurchaseFacts,
 )
 from validators.submission import validate_submission
-from valuation.accrual import StoredLine
-from valuation.components import Component, ComponentKind, ValuedLine, components_of, value_lines
+from valuation.components import Component, ComponentKind, value_lines
 from valuation.obligation import compute_obligation
 from valuation.portfolio import ContractValuation, PortfolioValuation, value_portfolio
 from valuation.progress import ContractStatus
 from valuation.reach import Category
-
-CATALOG = load_catalog()
 
 
 def _ruleset(ruleset_id: str) -> Ruleset:
@@ -54,59 +50,11 @@ def _ruleset(ruleset_id: str) -> Ruleset:
 
 
 TWENTE = _ruleset("twente-2016")
-_IDS = count(500)
 
 BELOW_THRESHOLD = (
     "onder drempel: opdrachtsom ligt onder de drempel van de regeling; de verplichting "
     "geldt zoals geregistreerd"
 )
-
-
-def stored(contract: Contract, line: CheckedLine, line_id: int | None = None) -> StoredLine:
-    ruleset = CATALOG.by_id(contract.ruleset_id)
-    assert ruleset is not None
-    return StoredLine(
-        line_id if line_id is not None else next(_IDS),
-        contract.contract_id,
-        ValuedLine(line, components_of(line, ruleset)),
-    )
-
-
-def placement_line(
-    block: str,
-    start: date,
-    *,
-    end: date | None = None,
-    fte: str = "1",
-    person: str = "Bperson1",
-    permanent: bool = False,
-    status: LineStatus = LineStatus.ACCEPTED,
-) -> CheckedLine:
-    facts = PlacementFacts(
-        person_key=person,
-        initials="A.B.",
-        start_date=start,
-        end_date=end,
-        fte=Decimal(fte),
-        hours_per_week=None,
-        age_at_start=40,
-        permanent=permanent,
-        refugee=False,
-        special_group=False,
-        evidence_ref=None,
-        benefit_since=None,
-        note=None,
-    )
-    return CheckedLine(
-        LineKind.PLACEMENT,
-        Provenance("q.xlsx", "Plaatsingen", 6),
-        status,
-        (),
-        (),
-        block,
-        f"placement|{person}|{block}|{start}",
-        facts,
-    )
 
 
 def invoice_line(day: date, amount: str, status: LineStatus = LineStatus.ACCEPTED) -> CheckedLine:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,13 @@ from parsers.grid import Provenance
 from rulesets import RulesetCatalog, load_catalog
 from rulesets.catalog import BUILTIN_DIR
 from tests.builders import make_contract
+from tests.lines import CATALOG, placed
+from tests.lines import stored_line as stored
 from validators.lines import (
     CheckedLine,
     HourFacts,
     LineKind,
     LineStatus,
-    PlacementFacts,
     PurchaseFacts,
 )
 from valuation.accrual import StoredLine
@@ -33,61 +33,9 @@ from valuation.obligation import compute_obligation
 from valuation.portfolio import ContractValuation, value_portfolio
 from valuation.progress import ContractStatus
 
-CATALOG = load_catalog()
-_IDS = count(1)
-
 
 def cents(value: Decimal) -> Decimal:
     return round_cents(value)
-
-
-def stored(contract: Contract, line: CheckedLine) -> StoredLine:
-    ruleset = CATALOG.by_id(contract.ruleset_id)
-    assert ruleset is not None
-    return StoredLine(
-        next(_IDS), contract.contract_id, ValuedLine(line, components_of(line, ruleset))
-    )
-
-
-def placed(
-    contract: Contract,
-    block: str,
-    start: date,
-    *,
-    end: date | None = None,
-    fte: str = "1",
-    person: str = "Bperson1",
-    age: int = 40,
-    status: LineStatus = LineStatus.ACCEPTED,
-    permanent: bool = False,
-    refugee: bool = False,
-) -> StoredLine:
-    facts = PlacementFacts(
-        person_key=person,
-        initials="A.B.",
-        start_date=start,
-        end_date=end,
-        fte=Decimal(fte),
-        hours_per_week=None,
-        age_at_start=age,
-        permanent=permanent,
-        refugee=refugee,
-        special_group=False,
-        evidence_ref="x",
-        benefit_since=None,
-        note=None,
-    )
-    line = CheckedLine(
-        LineKind.PLACEMENT,
-        Provenance("f.xlsx", "Plaatsingen", 2),
-        status,
-        (),
-        (),
-        block,
-        f"p|{person}|{block}|{start}",
-        facts,
-    )
-    return stored(contract, line)
 
 
 def invoiced(
