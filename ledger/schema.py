@@ -104,7 +104,11 @@ class FileRecord(Base):
     """One inbox file as it was handled; the original is kept in archive/ or quarantine/."""
 
     __tablename__ = "files"
-    __table_args__ = (Index("ix_files_sha256_status", "sha256", "status"),)
+    __table_args__ = (
+        Index("ix_files_sha256_status", "sha256", "status"),
+        Index("ix_files_stored_path", "stored_path"),
+        Index("ix_files_inbox_path", "inbox_path"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -170,7 +174,10 @@ class LineVersion(Base):
     """One version of an evidence line: what a file (or an approval) said about it."""
 
     __tablename__ = "line_versions"
-    __table_args__ = (Index("ix_line_versions_line", "line_id", "version", unique=True),)
+    __table_args__ = (
+        Index("ix_line_versions_line", "line_id", "version", unique=True),
+        Index("ix_line_versions_contract", "contract_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id"))

@@ -43,6 +43,26 @@ def _table(model: type[Any]) -> Table:
     return table
 
 
+_NEXT_IDS = "sroi_next_ids"
+"""session.info: the transaction the numbering below belongs to, and the next free id of each
+table it numbered."""
+
+
+def _next_id(session: Session, table: Table) -> int:
+    """The next free id of `table` in this transaction: asked of the database once per
+    transaction, then counted on (in a transaction that holds SQLite's write lock, only this
+    module inserts lines, versions and euro terms)."""
+    transaction = session.get_transaction()
+    owner, counters = session.info.get(_NEXT_IDS, (None, {}))
+    if owner is not transaction:
+        counters = {}
+        session.info[_NEXT_IDS] = (transaction, counters)
+    if table.name not in counters:
+        counters[table.name] = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    next_id: int = counters[table.name]
+    return next_id
+
+
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
     """Inserts `rows`, returns their new ids in order. SQLite cannot return the ids it makes
     for many rows in order, so they are numbered here (writers on SQLite take turns, so the
@@ -51,10 +71,11 @@ def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> l
         return []
     table = _table(model)
     if session.get_bind().dialect.name == "sqlite":
-        highest = session.scalar(select(func.max(table.c.id))) or 0
-        ids = list(range(highest + 1, highest + 1 + len(rows)))
+        first = _next_id(session, table)
+        ids = list(range(first, first + len(rows)))
         numbered = [row | {"id": id_} for row, id_ in zip(rows, ids, strict=True)]
         session.execute(insert(table), numbered)
+        session.info[_NEXT_IDS][1][table.name] = first + len(rows)
         return ids
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.scalars(returning, rows))
@@ -83,6 +104,9 @@ def _named_lines(session: Session, line_ids: set[int]) -> dict[int, _Line]:
 
 
 def _highest_versions(session: Session, line_ids: Sequence[int]) -> dict[int, int]:
+    """The highest version number of each of these (existing) lines."""
+    if not line_ids:
+        return {}
     rows = session.execute(
         select(LineVersion.line_id, func.max(LineVersion.version))
         .where(LineVersion.line_id.in_(line_ids))
@@ -188,8 +212,9 @@ def store_lines(
     session.flush()  # the file's record, and anything else pending, before the Core writes
     named = _named_lines(session, {i.line.line_id for i in valued if i.line.line_id is not None})
     line_ids = _line_ids(session, valued, named, contract_id)
-    highest = _highest_versions(session, list(set(line_ids)))
-    inbox_path = session.scalar(select(FileRecord.inbox_path).where(FileRecord.id == file_id))
+    highest = _highest_versions(session, [line_id for line_id in set(line_ids) if line_id in named])
+    file = session.get(FileRecord, file_id)
+    inbox_path = file.inbox_path if file is not None else None
     at = now()
     rows, arrivals = [], []
     for line_id, item in zip(line_ids, valued, strict=True):
