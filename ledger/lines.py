@@ -4,7 +4,8 @@ says something new about it adds a version, and its current version is the one t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import UnknownLine
-from ledger.schema import FileRecord, LineRecord, LineVersion
+from ledger.schema import FileRecord, LineRecord, LineVersion, ValuationRecord
 from ledger.serialize import facts_from_json
 from ledger.writing import now, store_lines
 from parsers.grid import Provenance
@@ -95,20 +96,89 @@ def current_versions(
     return list(session.scalars(query))
 
 
-def _stored(versions: Iterable[LineVersion]) -> list[StoredLine]:
-    return [
-        StoredLine(
-            version.line_id,
-            version.contract_id,
-            ValuedLine(checked_line(version), components(version)),
+_STORED_COLUMNS = (
+    LineVersion.id,
+    LineVersion.line_id,
+    LineVersion.contract_id,
+    LineVersion.kind,
+    LineVersion.source_file,
+    LineVersion.source_sheet,
+    LineVersion.source_row,
+    LineVersion.status,
+    LineVersion.reasons,
+    LineVersion.warnings,
+    LineVersion.block_code,
+    LineVersion.identity,
+    LineVersion.facts,
+    LineVersion.fingerprint,
+    LineVersion.raw_summary,
+    LineVersion.match_keys,
+)
+"""What the valuation needs of a current version, read as rows (no ORM object per line: a
+quarter's report and a run's feedback read every line of many contracts)."""
+
+
+def _components_of(
+    session: Session, where: ColumnElement[bool] | None
+) -> dict[int, list[Component]]:
+    """The euro terms of the current versions of the lines that meet `where`, by version."""
+    query = (
+        select(
+            ValuationRecord.version_id,
+            ValuationRecord.kind,
+            ValuationRecord.block_code,
+            ValuationRecord.amount,
+            ValuationRecord.fte,
+            ValuationRecord.count_days,
         )
-        for version in versions
-    ]
+        .join(LineRecord, LineRecord.current_version_id == ValuationRecord.version_id)
+        .order_by(ValuationRecord.id)
+    )
+    if where is not None:
+        query = query.where(where)
+    found: dict[int, list[Component]] = defaultdict(list)
+    for version_id, kind, block_code, amount, fte, count_days in session.execute(query):
+        found[version_id].append(
+            Component(ComponentKind(kind), block_code, amount, fte, count_days)
+        )
+    return found
+
+
+def _stored(session: Session, where: ColumnElement[bool] | None = None) -> list[StoredLine]:
+    """The current line of every line that meets `where` (all lines: None), in line order."""
+    query = (
+        select(*_STORED_COLUMNS)
+        .join(LineRecord, LineRecord.current_version_id == LineVersion.id)
+        .order_by(LineRecord.id)
+    )
+    if where is not None:
+        query = query.where(where)
+    terms = _components_of(session, where)
+    lines = []
+    for row in session.execute(query):
+        kind = LineKind(row.kind)
+        checked = CheckedLine(
+            kind=kind,
+            provenance=Provenance(row.source_file, row.source_sheet, row.source_row),
+            status=LineStatus(row.status),
+            reasons=tuple(row.reasons),
+            warnings=tuple(row.warnings),
+            block_code=row.block_code,
+            identity=row.identity,
+            facts=facts_from_json(kind, row.facts),
+            line_id=row.line_id,
+            fingerprint=row.fingerprint,
+            raw_summary=dict(row.raw_summary),
+            match_keys=tuple(row.match_keys),
+        )
+        valued = ValuedLine(checked, tuple(terms.get(row.id, ())))
+        lines.append(StoredLine(row.line_id, row.contract_id, valued))
+    return lines
 
 
 def stored_lines(session: Session, contract_id: str | None = None) -> list[StoredLine]:
     """Every current line with its components, by its stable id."""
-    return _stored(current_versions(session, contract_id))
+    return _stored(session, None if contract_id is None else LineRecord.contract_id == contract_id)
 
 
 def lines_valued_with(session: Session, contract_ids: Collection[str]) -> list[StoredLine]:
@@ -120,7 +190,7 @@ def lines_valued_with(session: Session, contract_ids: Collection[str]) -> list[S
         LineRecord.contract_id.in_(contract_ids), LineRecord.person_key.is_not(None)
     )
     touching = or_(LineRecord.contract_id.in_(contract_ids), LineRecord.person_key.in_(people))
-    return _stored(current_versions(session, where=touching))
+    return _stored(session, touching)
 
 
 def versions_of_file(session: Session, file_id: int) -> list[LineVersion]:
