@@ -41,9 +41,12 @@ from ledger.claims import release_all
 from ledger.lines import now
 from ledger.runs import RunState, close_abandoned_runs, finish_run, set_flow_run, start_run
 
-CHUNK = 16
+FIRST_CHUNK = 8
+CHUNK = 64
 """Files claimed, read and stored together: enough to keep every core reading while the ledger
-work of the chunk before is done, few enough that a run stopping leaves little half-read."""
+work of the chunk before is done and to spread what each chunk costs (its claims, its
+transaction, its task run), few enough that a run stopping leaves little half-read. The chunks
+start at FIRST_CHUNK files and double up to CHUNK, so that storing starts soon."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,10 @@ class _Chunk:
 
 def _chunks(files: Sequence[InboxFile]) -> Iterator[list[InboxFile]]:
     remaining = iter(files)
-    while chunk := list(islice(remaining, CHUNK)):
+    size = FIRST_CHUNK
+    while chunk := list(islice(remaining, size)):
         yield chunk
+        size = min(2 * size, CHUNK)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
