@@ -4,6 +4,8 @@ messages per row. Placements, purchases, hours, contracts and shares all use it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,18 +45,12 @@ def read_tables(tables: Sequence[RawTable]) -> list[TableReadings]:
     converted = [convert_table(table) for table in tables]
     messages: list[RowMessages] = [{} for _ in tables]
     for group in _groups(tables):
-        frames: list[pd.DataFrame] = []
-        starts: list[int] = []
-        for index in group:
-            frame = to_frame(converted[index], tables[index].definition)
-            starts.append(sum(len(earlier) for earlier in frames))
-            frames.append(frame.set_axis(frame.index + starts[-1]))
-        model = MODELS[tables[group[0]].definition.kind]
-        failures = schema_failures(model, pd.concat(frames) if len(frames) > 1 else frames[0])
-        for index, start, frame in zip(group, starts, frames, strict=True):
-            messages[index] = _messages_of(
-                tables[index], converted[index], _shifted(failures, start, len(frame))
-            )
+        definition = tables[group[0]].definition
+        starts = list(itertools.accumulate((len(converted[index]) for index in group), initial=0))
+        frame = to_frame([row for index in group for row in converted[index]], definition)
+        failures = schema_failures(MODELS[definition.kind], frame)
+        for index, found in zip(group, _per_table(failures, starts), strict=True):
+            messages[index] = _messages_of(tables[index], converted[index], found)
     return [
         _readings(table, rows, found)
         for table, rows, found in zip(tables, converted, messages, strict=True)
@@ -62,20 +58,35 @@ def read_tables(tables: Sequence[RawTable]) -> list[TableReadings]:
 
 
 def _groups(tables: Sequence[RawTable]) -> list[list[int]]:
-    """Positions of the tables checked together: by kind, or alone."""
+    """Positions of the tables checked together, as one frame: of one kind with the same
+    fields, or alone."""
     groups: dict[object, list[int]] = {}
     for index, table in enumerate(tables):
         kind = table.definition.kind
-        key = index if kind in ROWS_COMPARED else kind
+        fields = tuple(table.definition.types().items())
+        key = index if kind in ROWS_COMPARED else (kind, fields)
         groups.setdefault(key, []).append(index)
     return list(groups.values())
 
 
-def _shifted(failures: pd.DataFrame, start: int, size: int) -> pd.DataFrame:
-    """The failure cases of the rows [start, start + size), at their position in their table."""
+def _per_table(failures: pd.DataFrame, starts: Sequence[int]) -> list[pd.DataFrame]:
+    """The failure cases of each table of a frame whose tables start at `starts` (the last
+    entry: the frame's length), each row at its position in its own table. A failure of no
+    row (a missing column) belongs to every table."""
     positions = pd.to_numeric(failures["index"], errors="coerce")
-    mine = failures[(positions >= start) & (positions < start + size) | positions.isna()]
-    return mine.assign(index=positions[mine.index] - start)
+    whole = failures[positions.isna()]
+    located = positions.dropna()
+    if located.empty:
+        return [whole] * (len(starts) - 1)
+    tables_with_rows = {bisect.bisect_right(starts, position) - 1 for position in located}
+    found = []
+    for table, (start, end) in enumerate(itertools.pairwise(starts)):
+        if table not in tables_with_rows:
+            found.append(whole)
+            continue
+        mine = failures[(positions >= start) & (positions < end) | positions.isna()]
+        found.append(mine.assign(index=positions[mine.index] - start))
+    return found
 
 
 def _messages_of(table: RawTable, rows: list[TypedRow], failures: pd.DataFrame) -> RowMessages:
