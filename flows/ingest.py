@@ -38,6 +38,7 @@ from flows.storing import AfterCommit, ClaimedFile, FileResult, RunContext, stor
 from flows.workers import Workers, workers
 from flows.workspace import Workspace, open_workspace
 from ledger.claims import release_all
+from ledger.files import known_files
 from ledger.lines import now
 from ledger.runs import RunState, close_abandoned_runs, finish_run, set_flow_run, start_run
 
@@ -90,10 +91,13 @@ def store_files(
     results: list[FileResult] = []
     after = AfterCommit()
     with run.workspace.ledger.exclusive() as session:
+        known = known_files(
+            session, {item.sha256 for item in files}, {item.file.relative for item in files}
+        )
         for claimed, parsed in zip(files, read, strict=True):
             if stop_requested():
                 break
-            result, done = store_one(session, run, claimed, parsed)
+            result, done = store_one(session, run, claimed, parsed, known)
             results.append(result)
             after.absorb(done)
     crash_point(CrashPoint.STORED)

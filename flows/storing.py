@@ -34,6 +34,7 @@ from ledger.evidence import LedgerEvidence
 from ledger.files import (
     FileOutcome,
     FileStatus,
+    KnownFiles,
     archived_copy,
     earlier_quarantines,
     is_recorded,
@@ -122,10 +123,13 @@ def _relative(workspace: Workspace, path: Path) -> str:
 class _Storing:
     """One file's outcome, inside the batch's transaction."""
 
-    def __init__(self, session: Session, run: RunContext, claimed: ClaimedFile) -> None:
+    def __init__(
+        self, session: Session, run: RunContext, claimed: ClaimedFile, known: KnownFiles
+    ) -> None:
         self.session = session
         self.run = run
         self.claimed = claimed
+        self.known = known
         self.after = AfterCommit()
 
     @property
@@ -174,10 +178,13 @@ class _Storing:
             summary=dict(summary or {}),
         )
         record = record_file(self.session, outcome, self.run.run_id)
-        archived = status is FileStatus.ARCHIVED
-        found = earlier_quarantines(
-            self.session, self.file.relative, self.claimed.sha256 if archived else None
+        sha256 = self.claimed.sha256 if status is FileStatus.ARCHIVED else None
+        found = (
+            earlier_quarantines(self.session, self.file.relative, sha256)
+            if self.known.may_replace_quarantined(self.file.relative, sha256)
+            else []
         )
+        self.known.note(self.claimed.sha256, self.file.relative, status)
         for earlier in found:
             if earlier.id != record.id:
                 earlier.resolved_by = record.id
@@ -289,9 +296,13 @@ def _summary(checked: CheckedSubmission, parsed: Parsed) -> dict[str, object]:
     }
 
 
-def _handled_before(session: Session, claimed: ClaimedFile, root: Path) -> FileRecord | None:
+def _handled_before(
+    session: Session, claimed: ClaimedFile, root: Path, known: KnownFiles
+) -> FileRecord | None:
     """The record of this very inbox file (same bytes, place and arrival), when a run stored
     it but stopped before removing it from the inbox."""
+    if not known.may_be_recorded(claimed.sha256):
+        return None
     record = session.scalars(
         select(FileRecord).where(
             FileRecord.sha256 == claimed.sha256,
@@ -309,7 +320,7 @@ def _handled_before(session: Session, claimed: ClaimedFile, root: Path) -> FileR
 
 def _outcome(storing: _Storing, read: ReadResult) -> FileResult:
     root = storing.workspace.home.root
-    earlier = _handled_before(storing.session, storing.claimed, root)
+    earlier = _handled_before(storing.session, storing.claimed, root, storing.known)
     if earlier is not None:
         storing.after.inbox_copies.append(storing.file.path)
         status = FileStatus(earlier.status)
@@ -329,7 +340,12 @@ def _outcome(storing: _Storing, read: ReadResult) -> FileResult:
         contract = assign_contract(file.folder_contract, file.name, named, storing.run.register)
     except FileRejected as rejected:
         return storing.quarantine(rejected.reason_nl)
-    same = archived_copy(storing.session, storing.claimed.sha256, contract.contract_id)
+    sha256 = storing.claimed.sha256
+    same = (
+        archived_copy(storing.session, sha256, contract.contract_id)
+        if storing.known.may_be_recorded(sha256)
+        else None
+    )
     if same is not None:
         return storing.put_aside(contract.contract_id, same.id)
     return storing.archive(contract, read)
@@ -343,14 +359,14 @@ def _defect_reason(kind: str) -> str:
 
 
 def store_one(
-    session: Session, run: RunContext, claimed: ClaimedFile, read: ReadResult
+    session: Session, run: RunContext, claimed: ClaimedFile, read: ReadResult, known: KnownFiles
 ) -> tuple[FileResult, AfterCommit]:
     """One file's outcome in its own savepoint. A file that cannot be read or written stays in
     the inbox; a defect in our code quarantines the file (the traceback goes to the log for the
     operator) and the batch goes on."""
     if not claimed.file.path.exists():
         return FileResult.vanished(claimed.file), AfterCommit()
-    storing = _Storing(session, run, claimed)
+    storing = _Storing(session, run, claimed, known)
     try:
         with session.begin_nested():
             return _outcome(storing, read), storing.after
@@ -361,6 +377,6 @@ def store_one(
         return FileResult.left_in_inbox(claimed.file, str(error)), AfterCommit()
     except Exception as defect:  # noqa: BLE001 - a defect stays with its own file
         get_run_logger().exception("interne fout bij %s", claimed.file.relative)
-        storing = _Storing(session, run, claimed)
+        storing = _Storing(session, run, claimed, known)
         with session.begin_nested():
             return storing.quarantine(_defect_reason(type(defect).__name__)), storing.after

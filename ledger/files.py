@@ -96,6 +96,48 @@ def earlier_quarantines(
     return list(session.scalars(query))
 
 
+@dataclass
+class KnownFiles:
+    """What the ledger holds of some files' bytes and inbox places, asked once for a batch of
+    files and kept current while they are stored: a file outside all of it was never handled
+    before, is no duplicate and replaces no quarantined file, without a query of its own."""
+
+    sha256s: set[str] = field(default_factory=set)
+    """Bytes of any file recorded."""
+    quarantined_paths: set[str] = field(default_factory=set)
+    quarantined_sha256s: set[str] = field(default_factory=set)
+    """Inbox places and bytes of quarantined files not yet replaced."""
+
+    def note(self, sha256: str, inbox_path: str, status: FileStatus) -> None:
+        self.sha256s.add(sha256)
+        if status is FileStatus.QUARANTINED:
+            self.quarantined_paths.add(inbox_path)
+            self.quarantined_sha256s.add(sha256)
+
+    def may_be_recorded(self, sha256: str) -> bool:
+        return sha256 in self.sha256s
+
+    def may_replace_quarantined(self, inbox_path: str, sha256: str | None) -> bool:
+        """Whether earlier_quarantines(inbox_path, sha256) can find anything."""
+        return inbox_path in self.quarantined_paths or (
+            sha256 is not None and sha256 in self.quarantined_sha256s
+        )
+
+
+def known_files(session: Session, sha256s: set[str], inbox_paths: set[str]) -> KnownFiles:
+    """What the ledger holds of files with these bytes or inbox places."""
+    query = select(
+        FileRecord.sha256, FileRecord.inbox_path, FileRecord.status, FileRecord.resolved_by
+    ).where(FileRecord.sha256.in_(sha256s) | FileRecord.inbox_path.in_(inbox_paths))
+    known = KnownFiles()
+    for sha256, inbox_path, status, resolved_by in session.execute(query):
+        known.sha256s.add(sha256)
+        if status == FileStatus.QUARANTINED and resolved_by is None:
+            known.quarantined_paths.add(inbox_path)
+            known.quarantined_sha256s.add(sha256)
+    return known
+
+
 def record_file(session: Session, outcome: FileOutcome, run_id: int | None) -> FileRecord:
     record = FileRecord(
         sha256=outcome.sha256,
