@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from flows.filing import InboxFile, sha256_of
 from flows.storing import ClaimedFile, RunContext
-from ledger.claims import claim_file, release
+from ledger.claims import claim_files, release
 from ledger.database import Ledger
 from ledger.lines import now
 from ledger.runs import HEARTBEAT_EVERY, Claimant, keep_alive
@@ -45,23 +45,18 @@ def _arrived(files: Sequence[InboxFile], tally: Tally) -> list[ClaimedFile]:
 def claim(run: RunContext, files: Sequence[InboxFile], tally: Tally) -> list[ClaimedFile]:
     """The files of `files` this run may work on now, each claimed in the ledger."""
     present = _arrived(files, tally)
-    claimed = []
     with run.workspace.ledger.transaction() as session:
-        at = now()
-        for candidate in present:
-            if claim_file(session, candidate.sha256, candidate.file.relative, run.claimant, now=at):
-                claimed.append(candidate)
-            else:
-                tally.taken_by_others += 1
-    return claimed
+        wanted = [(candidate.sha256, candidate.file.relative) for candidate in present]
+        got = claim_files(session, wanted, run.claimant, now=now())
+    tally.taken_by_others += got.count(False)
+    return [candidate for candidate, ours in zip(present, got, strict=True) if ours]
 
 
 def release_claims(run: RunContext, files: Sequence[ClaimedFile]) -> None:
     if not files:
         return
     with run.workspace.ledger.transaction() as session:
-        for claimed in files:
-            release(session, claimed.sha256, claimed.file.relative, run.claimant)
+        release(session, [(item.sha256, item.file.relative) for item in files], run.claimant)
 
 
 @contextmanager

@@ -5,9 +5,10 @@ once when its process on this machine is gone (killed)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,13 +73,69 @@ def claim_file(
     return bool(taken.rowcount)  # type: ignore[attr-defined]
 
 
-def release(session: Session, sha256: str, inbox_path: str, claimant: Claimant) -> None:
-    session.execute(
-        delete(Claim).where(
-            Claim.sha256 == sha256,
-            Claim.inbox_path == inbox_path,
-            Claim.run_id == claimant.run_id,
+def claim_files(
+    session: Session,
+    files: Sequence[tuple[str, str]],
+    claimant: Claimant,
+    *,
+    now: datetime,
+    timeout: timedelta = DEFAULT_TIMEOUT,
+) -> list[bool]:
+    """claim_file for each (sha256, inbox path) of a batch: the files no run has claimed in one
+    insert, the others one by one. Whether each file is now the claimant's, in order."""
+    held = {
+        (claim.sha256, claim.inbox_path)
+        for claim in session.scalars(
+            select(Claim).where(Claim.sha256.in_({sha256 for sha256, _ in files}))
         )
+    }
+    free = [file for file in files if file not in held]
+    one_by_one = held
+    if free and not _new_claims(session, free, claimant, now):
+        one_by_one = set(files)  # another run claimed some of them meanwhile
+    return [
+        claim_file(session, sha256, inbox_path, claimant, now=now, timeout=timeout)
+        if (sha256, inbox_path) in one_by_one
+        else True
+        for sha256, inbox_path in files
+    ]
+
+
+def _new_claims(
+    session: Session, files: Sequence[tuple[str, str]], claimant: Claimant, now: datetime
+) -> bool:
+    rows = [
+        {
+            "sha256": sha256,
+            "inbox_path": inbox_path,
+            "run_id": claimant.run_id,
+            "host": claimant.host,
+            "pid": claimant.pid,
+            "claimed_at": now,
+            "heartbeat_at": now,
+        }
+        for sha256, inbox_path in files
+    ]
+    try:
+        with session.begin_nested():
+            session.execute(insert(Claim), rows)
+    except IntegrityError:
+        return False
+    return True
+
+
+def release(session: Session, files: Sequence[tuple[str, str]], claimant: Claimant) -> None:
+    """Gives up the claimant's claims on these (sha256, inbox path) files."""
+    if not files:
+        return
+    claims: Table = Claim.__table__  # type: ignore[assignment]
+    session.execute(
+        delete(claims).where(
+            claims.c.sha256 == bindparam("file_sha256"),
+            claims.c.inbox_path == bindparam("file_path"),
+            claims.c.run_id == claimant.run_id,
+        ),
+        [{"file_sha256": sha256, "file_path": path} for sha256, path in files],
     )
 
 
