@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -138,10 +138,13 @@ class Workers:
         jobs = _batches(files, FILES_PER_JOB)
         return (result for done in self._map(read_files, jobs) for result in done)
 
-    def feedback(self, jobs: Sequence[FeedbackJob]) -> Iterator[FeedbackDone]:
-        """Every feedback workbook written, in the order given, a few per worker job."""
-        batches = _batches(jobs, FEEDBACK_PER_JOB)
-        return (done for batch in self._map(write_feedbacks, batches) for done in batch)
+    def feedback(self, groups: Iterable[Sequence[FeedbackJob]]) -> Iterator[FeedbackDone]:
+        """Every feedback workbook written, in the order given, a few per worker job; each
+        group's jobs go to the workers as soon as it is made (while the next one is made)."""
+        submitted = [
+            self._map(write_feedbacks, _batches(jobs, FEEDBACK_PER_JOB)) for jobs in groups
+        ]
+        return (done for results in submitted for batch in results for done in batch)
 
     def _map(self, function: Callable[..., T], items: Sequence[Any]) -> Iterator[T]:
         context = self._context if function is read_files else self._context.limits

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
@@ -193,14 +193,54 @@ def lines_valued_with(session: Session, contract_ids: Collection[str]) -> list[S
     return _stored(session, touching)
 
 
-def versions_of_file(session: Session, file_id: int) -> list[LineVersion]:
-    """Every version a file added (also those replaced since), in the order of its rows."""
+@dataclass(frozen=True)
+class Verdict:
+    """What a version said of a row: enough for the contractor's feedback."""
+
+    line_id: int
+    sheet: str | None
+    row: int | None
+    status: LineStatus
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+_VERDICT_COLUMNS = (
+    LineVersion.line_id,
+    LineVersion.source_sheet,
+    LineVersion.source_row,
+    LineVersion.status,
+    LineVersion.reasons,
+    LineVersion.warnings,
+)
+
+
+def verdicts_of_files(session: Session, file_ids: Collection[int]) -> dict[int, list[Verdict]]:
+    """Every version these files added (also those replaced since), by file, in the order of
+    its rows."""
     query = (
-        select(LineVersion)
-        .where(LineVersion.file_id == file_id)
+        select(LineVersion.file_id, *_VERDICT_COLUMNS)
+        .where(LineVersion.file_id.in_(file_ids))
         .order_by(LineVersion.source_sheet, LineVersion.source_row, LineVersion.id)
     )
-    return list(session.scalars(query))
+    found: dict[int, list[Verdict]] = defaultdict(list)
+    for file_id, line_id, sheet, row, status, reasons, warnings in session.execute(query):
+        verdict = Verdict(line_id, sheet, row, LineStatus(status), tuple(reasons), tuple(warnings))
+        found[file_id].append(verdict)
+    return found
+
+
+def current_verdicts(session: Session, line_ids: Collection[int]) -> dict[int, Verdict]:
+    """The current version of each of these lines that still has one."""
+    query = (
+        select(*_VERDICT_COLUMNS)
+        .join(LineRecord, LineRecord.current_version_id == LineVersion.id)
+        .where(LineRecord.id.in_(line_ids))
+    )
+    return {
+        line_id: Verdict(line_id, sheet, row, LineStatus(status), tuple(reasons), tuple(warnings))
+        for line_id, sheet, row, status, reasons, warnings in session.execute(query)
+    }
 
 
 def line_history(session: Session, line_id: int) -> list[LineVersion]:
