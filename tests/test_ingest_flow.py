@@ -168,6 +168,33 @@ def test_the_same_file_twice_has_no_effect(home: Home) -> None:
     assert len(list((home.archive / "TW-2025-001" / "duplicaten").iterdir())) == 2
 
 
+def test_the_same_bytes_three_times_in_one_run(home: Home) -> None:
+    """Within one chunk: a copy in an unknown folder is quarantined, the same bytes in the
+    contract's folder are archived and clear that quarantine, a third copy is a duplicate (the
+    chunk's one question to the ledger must not hide its own files from each other)."""
+    spare = write_submission(
+        home.root / "q2.xlsx", contract_id="TW-2025-001", placements=[placement(BSN[0])]
+    )
+    for place in ("AAA-999/q2.xlsx", "TW-2025-001/q2-nogmaals.xlsx", "TW-2025-001/q2.xlsx"):
+        (home.inbox / place).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(spare, home.inbox / place)
+
+    results = run(home)
+
+    assert [(path, status) for path, status, _ in results] == [
+        ("AAA-999/q2.xlsx", FileStatus.QUARANTINED),
+        ("TW-2025-001/q2-nogmaals.xlsx", FileStatus.ARCHIVED),
+        ("TW-2025-001/q2.xlsx", FileStatus.DUPLICATE),
+    ]
+    assert not (home.quarantine / "AAA-999" / "q2.xlsx").exists(), "cleared by the archived copy"
+    assert inbox_files(home) == []
+    assert summary(home, Quarter(2025, 2))["files"] == {
+        "archived": 1,
+        "duplicates": 1,
+        "quarantined": 1,
+    }
+
+
 def test_a_resubmitted_placement_updates_its_end_date_and_keeps_history(home: Home) -> None:
     folder = home.inbox / "TW-2025-001"
     write_submission(folder / "q1.xlsx", contract_id="TW-2025-001", placements=[placement(BSN[0])])
