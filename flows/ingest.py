@@ -10,7 +10,7 @@ the run after the file at hand and leaves the rest in the inbox.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,6 +48,9 @@ CHUNK = 64
 work of the chunk before is done and to spread what each chunk costs (its claims, its
 transaction, its task run), few enough that a run stopping leaves little half-read. The chunks
 start at FIRST_CHUNK files and double up to CHUNK, so that storing starts soon."""
+READ_AHEAD = 2
+"""Chunks the workers may be reading while one is stored: they keep reading while the ledger
+work takes longer than reading, and the other way round."""
 
 
 @dataclass(frozen=True)
@@ -125,20 +128,20 @@ def _start_chunk(run: RunContext, pool: Workers, files: list[InboxFile], tally: 
 
 def process_inbox(run: RunContext, pool: Workers, tally: Tally, results: list[FileResult]) -> None:
     """Every inbox file this run gets, chunk by chunk, added to `results` as they are stored;
-    the next chunk is read while the one before is stored."""
-    waiting: _Chunk | None = None
+    the workers read up to READ_AHEAD chunks ahead of the one being stored."""
+    waiting: deque[_Chunk] = deque()
     for files in _chunks(list_inbox(run.workspace.home.inbox)):
         if stop_requested():
             break
-        chunk = _start_chunk(run, pool, files, tally)
-        if waiting is not None:
-            results += _store_chunk(run, waiting)
-        waiting = chunk
-    if waiting is not None:
+        waiting.append(_start_chunk(run, pool, files, tally))
+        if len(waiting) > READ_AHEAD:
+            results += _store_chunk(run, waiting.popleft())
+    while waiting:
+        chunk = waiting.popleft()
         if stop_requested():
-            release_claims(run, waiting.files)
+            release_claims(run, chunk.files)
         else:
-            results += _store_chunk(run, waiting)
+            results += _store_chunk(run, chunk)
 
 
 @task(cache_policy=NO_CACHE)
