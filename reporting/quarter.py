@@ -326,6 +326,18 @@ def write_quarter_reports(
     documents = len(portfolio.contracts) + len(portfolio.municipalities) + 1
     html: list[Path] = []
     with PdfWriter(documents) as pdfs:
+        # The longest PDFs first (the region's lists every contract), so that no worker is left
+        # with one of them while the others have nothing to do.
+        region = _region_context(inputs, lines_per_contract) | {"root": "", "crumbs": _crumbs("")}
+        html.append(
+            _write(environment, "region.html", common | region, folder / "regio.html", pdfs)
+        )
+        for municipal in portfolio.municipalities:
+            name = municipal.municipality
+            context = _municipality_context(municipal, inputs, lines_per_contract)
+            context |= {"root": "../", "crumbs": _crumbs("../", (name, municipality_href(name)))}
+            path = folder / "gemeenten" / f"{safe_file_name(name)}.html"
+            html.append(_write(environment, "municipality.html", common | context, path, pdfs))
         for valuation in portfolio.contracts:
             contract_id = valuation.contract.contract_id
             context = _contract_context(
@@ -335,16 +347,6 @@ def write_quarter_reports(
             context |= {"root": "../", "crumbs": _crumbs("../", *trail)}
             path = folder / "contracts" / f"{safe_file_name(contract_id)}.html"
             html.append(_write(environment, "contract.html", common | context, path, pdfs))
-        for municipal in portfolio.municipalities:
-            name = municipal.municipality
-            context = _municipality_context(municipal, inputs, lines_per_contract)
-            context |= {"root": "../", "crumbs": _crumbs("../", (name, municipality_href(name)))}
-            path = folder / "gemeenten" / f"{safe_file_name(name)}.html"
-            html.append(_write(environment, "municipality.html", common | context, path, pdfs))
-        region = _region_context(inputs, lines_per_contract) | {"root": "", "crumbs": _crumbs("")}
-        html.append(
-            _write(environment, "region.html", common | region, folder / "regio.html", pdfs)
-        )
         index = common | _index_context(inputs) | {"root": "", "crumbs": _crumbs("")}
         index_path = folder / "index.html"
         write_text_atomically(

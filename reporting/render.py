@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,10 +122,16 @@ def pdf_workers(documents: int) -> int:
     return max(1, min(MAX_PDF_WORKERS, os.cpu_count() or 1))
 
 
-class _Worker:
-    """One `python -m reporting.pdfworker` process and a thread reading its answers."""
+WAITING_PER_WORKER = 2
+"""PDFs a worker process is given before it finished the ones it has: the rest wait here and
+go to whichever worker is free first (PDFs differ in length: the region's is the longest)."""
 
-    def __init__(self) -> None:
+
+class _Worker:
+    """One `python -m reporting.pdfworker` process and a thread reading its answers; after
+    each answer it asks `next_job` for more work."""
+
+    def __init__(self, next_job: Callable[[_Worker], None]) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "reporting.pdfworker"],
             stdin=subprocess.PIPE,
@@ -135,6 +143,7 @@ class _Worker:
             raise RuntimeError("PDF worker started without pipes")
         self._stdin = self.process.stdin
         self._stdout = self.process.stdout
+        self._next_job = next_job
         self.sent = 0
         self.answers: list[dict[str, str]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -143,6 +152,7 @@ class _Worker:
     def _read(self) -> None:
         for line in self._stdout:
             self.answers.append(json.loads(line))
+            self._next_job(self)
 
     @property
     def outstanding(self) -> int:
@@ -168,27 +178,51 @@ class _Worker:
 
 class PdfWriter:
     """Renders PDFs while the caller prepares the next report: in worker processes when there
-    are enough documents (each gets the next PDF when it has the fewest waiting), else right
-    away. Leaving the `with` block waits for every PDF and raises on the first failure."""
+    are enough documents (each takes the next waiting PDF when it is free), else right away.
+    Leaving the `with` block waits for every PDF and raises on the first failure."""
 
     def __init__(self, documents: int) -> None:
         self.workers = pdf_workers(documents)
         self._pool: list[_Worker] = []
+        self._waiting: deque[tuple[str, Path]] = deque()
+        self._changed = threading.Condition()
         self.written: list[Path] = []
 
     def __enter__(self) -> PdfWriter:
         if self.workers > 1:
-            self._pool = [_Worker() for _ in range(self.workers)]
+            self._pool = [_Worker(self._give_next) for _ in range(self.workers)]
         return self
 
     def add(self, print_html: str, destination: Path) -> None:
         if not self._pool:
             self.written.append(write_pdf_file(print_html, destination))
             return
-        min(self._pool, key=lambda worker: worker.outstanding).send(print_html, destination)
+        with self._changed:
+            free = min(self._pool, key=lambda worker: worker.outstanding)
+            if free.outstanding < WAITING_PER_WORKER and not self._waiting:
+                free.send(print_html, destination)
+            else:
+                self._waiting.append((print_html, destination))
+
+    def _give_next(self, worker: _Worker) -> None:
+        """A worker answered: it gets the next waiting PDF, if any."""
+        with self._changed:
+            if self._waiting and worker.process.poll() is None:
+                worker.send(*self._waiting.popleft())
+            self._changed.notify_all()
+
+    def _drain(self) -> None:
+        """Waits until every PDF went to a worker (or no worker is left to take them)."""
+        with self._changed:
+            while self._waiting and any(w.process.poll() is None for w in self._pool):
+                self._changed.wait(timeout=1)
 
     def __exit__(self, *exc: object) -> None:
+        self._drain()
         answers = [answer for worker in self._pool for answer in worker.finish()]
+        if self._waiting:
+            lost = len(self._waiting)
+            answers.append({"pdf": "", "error": f"no PDF worker left, {lost} PDF(s) not written"})
         failed = [answer for answer in answers if "error" in answer]
         self.written.extend(Path(answer["pdf"]) for answer in answers if "error" not in answer)
         if failed and exc[0] is None:
