@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Row, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import UnknownLine
@@ -46,8 +47,9 @@ def arrival_order(session: Session, version: LineVersion) -> tuple[datetime, str
     return (version.received_at, file.inbox_path if file else "", version.version)
 
 
-def checked_line(version: LineVersion) -> CheckedLine:
-    """A stored version as the validators and the valuation know a line."""
+def checked_line(version: LineVersion | Row[*tuple[Any, ...]]) -> CheckedLine:
+    """A stored version (or a row of its columns) as the validators and the valuation know a
+    line."""
     kind = LineKind(version.kind)
     return CheckedLine(
         kind=kind,
@@ -156,22 +158,7 @@ def _stored(session: Session, where: ColumnElement[bool] | None = None) -> list[
     terms = _components_of(session, where)
     lines = []
     for row in session.execute(query):
-        kind = LineKind(row.kind)
-        checked = CheckedLine(
-            kind=kind,
-            provenance=Provenance(row.source_file, row.source_sheet, row.source_row),
-            status=LineStatus(row.status),
-            reasons=tuple(row.reasons),
-            warnings=tuple(row.warnings),
-            block_code=row.block_code,
-            identity=row.identity,
-            facts=facts_from_json(kind, row.facts),
-            line_id=row.line_id,
-            fingerprint=row.fingerprint,
-            raw_summary=dict(row.raw_summary),
-            match_keys=tuple(row.match_keys),
-        )
-        valued = ValuedLine(checked, tuple(terms.get(row.id, ())))
+        valued = ValuedLine(checked_line(row), tuple(terms.get(row.id, ())))
         lines.append(StoredLine(row.line_id, row.contract_id, valued))
     return lines
 
