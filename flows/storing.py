@@ -184,7 +184,11 @@ class _Storing:
             if self.known.may_replace_quarantined(self.file.relative, sha256)
             else []
         )
-        self.known.note(self.claimed.sha256, self.file.relative, status)
+        self.known.note(
+            self.claimed.sha256,
+            self.file.relative,
+            open_quarantine=status is FileStatus.QUARANTINED,
+        )
         for earlier in found:
             if earlier.id != record.id:
                 earlier.resolved_by = record.id

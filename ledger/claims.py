@@ -16,27 +16,6 @@ from ledger.runs import DEFAULT_TIMEOUT, Claimant, is_abandoned
 from ledger.schema import Claim
 
 
-def _new_claim(
-    session: Session, sha256: str, inbox_path: str, claimant: Claimant, now: datetime
-) -> bool:
-    try:
-        with session.begin_nested():
-            session.add(
-                Claim(
-                    sha256=sha256,
-                    inbox_path=inbox_path,
-                    run_id=claimant.run_id,
-                    host=claimant.host,
-                    pid=claimant.pid,
-                    claimed_at=now,
-                    heartbeat_at=now,
-                )
-            )
-    except IntegrityError:
-        return False  # another run claimed it just now
-    return True
-
-
 def claim_file(
     session: Session,
     sha256: str,
@@ -51,7 +30,7 @@ def claim_file(
         select(Claim).where(Claim.sha256 == sha256, Claim.inbox_path == inbox_path)
     ).first()
     if existing is None:
-        return _new_claim(session, sha256, inbox_path, claimant, now)
+        return _new_claims(session, [(sha256, inbox_path)], claimant, now)
     if existing.run_id == claimant.run_id:
         return True
     abandoned = is_abandoned(
@@ -104,6 +83,8 @@ def claim_files(
 def _new_claims(
     session: Session, files: Sequence[tuple[str, str]], claimant: Claimant, now: datetime
 ) -> bool:
+    """Claims for files no run has claimed, in one insert; False (and none of them claimed)
+    when another run claimed one of them just now."""
     rows = [
         {
             "sha256": sha256,

@@ -108,9 +108,11 @@ class KnownFiles:
     quarantined_sha256s: set[str] = field(default_factory=set)
     """Inbox places and bytes of quarantined files not yet replaced."""
 
-    def note(self, sha256: str, inbox_path: str, status: FileStatus) -> None:
+    def note(self, sha256: str, inbox_path: str, *, open_quarantine: bool) -> None:
+        """A file recorded with these bytes at this inbox place; `open_quarantine`: it is a
+        quarantined file that no later file replaced yet."""
         self.sha256s.add(sha256)
-        if status is FileStatus.QUARANTINED:
+        if open_quarantine:
             self.quarantined_paths.add(inbox_path)
             self.quarantined_sha256s.add(sha256)
 
@@ -131,10 +133,8 @@ def known_files(session: Session, sha256s: set[str], inbox_paths: set[str]) -> K
     ).where(FileRecord.sha256.in_(sha256s) | FileRecord.inbox_path.in_(inbox_paths))
     known = KnownFiles()
     for sha256, inbox_path, status, resolved_by in session.execute(query):
-        known.sha256s.add(sha256)
-        if status == FileStatus.QUARANTINED and resolved_by is None:
-            known.quarantined_paths.add(inbox_path)
-            known.quarantined_sha256s.add(sha256)
+        open_quarantine = status == FileStatus.QUARANTINED and resolved_by is None
+        known.note(sha256, inbox_path, open_quarantine=open_quarantine)
     return known
 
 

@@ -48,10 +48,10 @@ _NEXT_IDS = "sroi_next_ids"
 table it numbered."""
 
 
-def _next_id(session: Session, table: Table) -> int:
-    """The next free id of `table` in this transaction: asked of the database once per
-    transaction, then counted on (in a transaction that holds SQLite's write lock, only this
-    module inserts lines, versions and euro terms)."""
+def _take_ids(session: Session, table: Table, count: int) -> range:
+    """`count` free ids of `table` in this transaction: the highest is asked of the database
+    once per transaction, then counted on (in a transaction that holds SQLite's write lock,
+    only this module inserts lines, versions and euro terms)."""
     transaction = session.get_transaction()
     owner, counters = session.info.get(_NEXT_IDS, (None, {}))
     if owner is not transaction:
@@ -59,8 +59,9 @@ def _next_id(session: Session, table: Table) -> int:
         session.info[_NEXT_IDS] = (transaction, counters)
     if table.name not in counters:
         counters[table.name] = (session.scalar(select(func.max(table.c.id))) or 0) + 1
-    next_id: int = counters[table.name]
-    return next_id
+    first: int = counters[table.name]
+    counters[table.name] = first + count
+    return range(first, first + count)
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
@@ -71,11 +72,9 @@ def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> l
         return []
     table = _table(model)
     if session.get_bind().dialect.name == "sqlite":
-        first = _next_id(session, table)
-        ids = list(range(first, first + len(rows)))
+        ids = list(_take_ids(session, table, len(rows)))
         numbered = [row | {"id": id_} for row, id_ in zip(rows, ids, strict=True)]
         session.execute(insert(table), numbered)
-        session.info[_NEXT_IDS][1][table.name] = first + len(rows)
         return ids
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.scalars(returning, rows))

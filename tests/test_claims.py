@@ -110,6 +110,6 @@ def test_a_chunk_knows_which_files_the_ledger_may_hold(ledger: Ledger) -> None:
     assert known.may_replace_quarantined(FIRST[1], None)
     assert known.may_replace_quarantined("z/elders.xlsx", FIRST[0])
     assert not known.may_replace_quarantined(THIRD[1], THIRD[0])
-    known.note(THIRD[0], THIRD[1], FileStatus.QUARANTINED)  # quarantined earlier in the chunk
+    known.note(THIRD[0], THIRD[1], open_quarantine=True)  # quarantined earlier in the chunk
     assert known.may_be_recorded(THIRD[0])
     assert known.may_replace_quarantined(THIRD[1], None)
